@@ -1,0 +1,48 @@
+using System.Collections.Generic;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Microsoft.ML.Autoencoder.Architectures
+{
+    /// <summary>The network of a <see cref="DenseArchitecture"/>.</summary>
+    internal sealed class DenseNetwork : AutoencoderNetwork
+    {
+        private readonly Module<Tensor, Tensor> _encoder;
+        private readonly Module<Tensor, Tensor> _decoder;
+
+        public DenseNetwork(DenseArchitecture architecture, int inputSize, int latentDimension, OutputActivation outputActivation)
+            : base(nameof(DenseNetwork), inputSize, latentDimension, outputActivation)
+        {
+            _encoder = Stack(architecture, inputSize, architecture.HiddenSizes, latentDimension);
+            _decoder = Stack(architecture, latentDimension, architecture.EffectiveDecoderHiddenSizes, inputSize);
+            RegisterComponents();
+        }
+
+        public override Tensor Encode(Tensor input) => _encoder.call(input);
+
+        public override Tensor DecodeToLogits(Tensor latent) => _decoder.call(latent);
+
+        /// <summary>
+        /// Linear layers through <paramref name="hiddenSizes"/>, each followed by optional batch
+        /// normalization, the activation and optional dropout; the last layer is linear.
+        /// </summary>
+        private static Module<Tensor, Tensor> Stack(DenseArchitecture architecture, int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize)
+        {
+            var layers = new List<(string, Module<Tensor, Tensor>)>();
+            int previous = inputSize;
+            for (int i = 0; i < hiddenSizes.Count; i++)
+            {
+                layers.Add(($"linear{i}", Linear(previous, hiddenSizes[i])));
+                if (architecture.BatchNormalization)
+                    layers.Add(($"batchnorm{i}", BatchNorm1d(hiddenSizes[i])));
+                layers.Add(($"activation{i}", Activations.Create(architecture.Activation)));
+                if (architecture.Dropout > 0)
+                    layers.Add(($"dropout{i}", Dropout(architecture.Dropout)));
+                previous = hiddenSizes[i];
+            }
+            layers.Add(("output", Linear(previous, outputSize)));
+            return Sequential(layers);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Data;
+using Microsoft.ML.Autoencoder.Training;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Autoencoder
+{
+    /// <summary>
+    /// A trained autoencoder. <see cref="Transform"/> adds the latent code, the reconstruction and the
+    /// reconstruction error of the input column (whichever were named in the options); the
+    /// <see cref="Encode(float[])"/>, <see cref="Decode(float[])"/> and <see cref="Reconstruct(float[])"/>
+    /// methods do the same on plain arrays, and <see cref="Decode(float[])"/> generates new data from latent vectors.
+    /// </summary>
+    /// <remarks>
+    /// The transformer holds the network's weights in native (libtorch) memory; dispose it to free them at once.
+    /// It may be used from several threads (for example one <c>PredictionEngine</c> per thread);
+    /// forward passes are serialized.
+    /// </remarks>
+    public sealed class AutoencoderTransformer : ITransformer, IDisposable
+    {
+        /// <summary>The number of rows run through the network at once at inference.</summary>
+        internal const int InferenceBatchSize = 1024;
+
+        private readonly IHost _host;
+        private readonly AutoencoderEstimator.Options _options;
+        private readonly AutoencoderNetwork _network;
+        private readonly object _networkLock = new object();
+        private bool _disposed;
+
+        internal AutoencoderTransformer(IHost host, AutoencoderEstimator.Options options, AutoencoderNetwork network, IReadOnlyList<EpochSummary> history)
+        {
+            _host = host;
+            _options = options;
+            _network = network;
+            _network.eval();
+            TrainingHistory = history;
+        }
+
+        /// <summary>The number of values in one input row.</summary>
+        public int InputSize => _network.InputSize;
+
+        /// <summary>The size of the latent code.</summary>
+        public int LatentDimension => _network.LatentDimension;
+
+        /// <summary>The input column's name.</summary>
+        public string InputColumnName => _options.InputColumnName;
+
+        /// <summary>The latent column's name, or <see langword="null"/> when it is not produced.</summary>
+        public string? LatentColumnName => _options.LatentColumnName;
+
+        /// <summary>The reconstruction column's name, or <see langword="null"/> when it is not produced.</summary>
+        public string? ReconstructionColumnName => _options.ReconstructionColumnName;
+
+        /// <summary>The reconstruction-error column's name, or <see langword="null"/> when it is not produced.</summary>
+        public string? ReconstructionErrorColumnName => _options.ReconstructionErrorColumnName;
+
+        /// <summary>The loss the model was trained with, which the reconstruction-error column reports.</summary>
+        public ReconstructionLoss Loss => _options.Loss;
+
+        /// <summary>One entry per training epoch, in order.</summary>
+        public IReadOnlyList<EpochSummary> TrainingHistory { get; }
+
+        /// <summary>Always <see langword="true"/>: each output row depends only on its input row.</summary>
+        public bool IsRowToRowMapper => true;
+
+        /// <summary>
+        /// Returns the schema of <see cref="Transform"/>'s output: the input columns plus the output columns.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The input column is missing, is not a known-size vector of floats, or has another size than in training.</exception>
+        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+        {
+            if (inputSchema is null)
+                throw new ArgumentNullException(nameof(inputSchema));
+            CheckInput(inputSchema);
+            var builder = new DataViewSchema.Builder();
+            builder.AddColumns(inputSchema);
+            foreach (var (name, type, _) in OutputColumns)
+                builder.AddColumn(name, type);
+            return builder.ToSchema();
+        }
+
+        /// <summary>Adds the output columns to <paramref name="input"/>, lazily, batch by batch.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">The input column is missing, is not a known-size vector of floats, or has another size than in training.</exception>
+        public IDataView Transform(IDataView input)
+        {
+            if (input is null)
+                throw new ArgumentNullException(nameof(input));
+            return new AutoencoderDataView(this, input, GetOutputSchema(input.Schema));
+        }
+
+        /// <summary>Returns a mapper of single rows, as <c>PredictionEngine</c> uses.</summary>
+        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+        {
+            if (inputSchema is null)
+                throw new ArgumentNullException(nameof(inputSchema));
+            return new AutoencoderRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
+        }
+
+        void ICanSaveModel.Save(ModelSaveContext ctx)
+            => throw new NotSupportedException("Saving an autoencoder transformer is not supported yet.");
+
+        /// <summary>Encodes rows to latent codes.</summary>
+        /// <param name="rows">Rows of <see cref="InputSize"/> values, one after the other.</param>
+        /// <returns>The latent codes, <see cref="LatentDimension"/> values per row.</returns>
+        public float[] Encode(float[] rows)
+        {
+            int count = CountRows(rows, InputSize, nameof(rows));
+            var latent = new float[count * LatentDimension];
+            Map(rows, count, latent, null, null);
+            return latent;
+        }
+
+        /// <summary>Decodes latent codes to data: this is how an autoencoder generates new rows.</summary>
+        /// <param name="latent">Latent codes of <see cref="LatentDimension"/> values, one after the other.</param>
+        /// <returns>The decoded rows, <see cref="InputSize"/> values per row.</returns>
+        public float[] Decode(float[] latent)
+        {
+            int count = CountRows(latent, LatentDimension, nameof(latent));
+            var rows = new float[count * InputSize];
+            lock (_networkLock)
+            {
+                ThrowIfDisposed();
+                using var noGrad = torch.no_grad();
+                for (int start = 0; start < count; start += InferenceBatchSize)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    int batch = Math.Min(InferenceBatchSize, count - start);
+                    var input = TensorConversion.ToTensor(latent.AsSpan(start * LatentDimension), batch, LatentDimension);
+                    TensorConversion.CopyTo(_network.Decode(input), rows.AsSpan(start * InputSize, batch * InputSize));
+                }
+            }
+            return rows;
+        }
+
+        /// <summary>Reconstructs rows: encodes, then decodes them.</summary>
+        /// <param name="rows">Rows of <see cref="InputSize"/> values, one after the other.</param>
+        /// <returns>The reconstructions, <see cref="InputSize"/> values per row.</returns>
+        public float[] Reconstruct(float[] rows)
+        {
+            int count = CountRows(rows, InputSize, nameof(rows));
+            var reconstruction = new float[count * InputSize];
+            Map(rows, count, null, reconstruction, null);
+            return reconstruction;
+        }
+
+        /// <summary>Computes each row's reconstruction error, the anomaly score.</summary>
+        /// <param name="rows">Rows of <see cref="InputSize"/> values, one after the other.</param>
+        /// <returns>One error per row: the <see cref="Loss"/> averaged over the row's values.</returns>
+        public float[] GetReconstructionErrors(float[] rows)
+        {
+            int count = CountRows(rows, InputSize, nameof(rows));
+            var errors = new float[count];
+            Map(rows, count, null, null, errors);
+            return errors;
+        }
+
+        /// <summary>Frees the network's native memory. The transformer cannot be used afterwards.</summary>
+        public void Dispose()
+        {
+            lock (_networkLock)
+            {
+                if (_disposed)
+                    return;
+                _disposed = true;
+                _network.Dispose();
+            }
+        }
+
+        internal IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns => _options.OutputColumns(InputSize);
+
+        /// <summary>
+        /// Runs the first <paramref name="rowCount"/> rows of <paramref name="input"/> through the network in
+        /// batches and writes the requested outputs (a <see langword="null"/> buffer is not computed).
+        /// </summary>
+        internal void Map(float[] input, int rowCount, float[]? latent, float[]? reconstruction, float[]? errors)
+        {
+            bool decode = reconstruction is not null || errors is not null;
+            lock (_networkLock)
+            {
+                ThrowIfDisposed();
+                using var noGrad = torch.no_grad();
+                for (int start = 0; start < rowCount; start += InferenceBatchSize)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    int batch = Math.Min(InferenceBatchSize, rowCount - start);
+                    var x = TensorConversion.ToTensor(input.AsSpan(start * InputSize), batch, InputSize);
+                    var code = _network.Encode(x);
+                    if (latent is not null)
+                        TensorConversion.CopyTo(code, latent.AsSpan(start * LatentDimension, batch * LatentDimension));
+                    if (!decode)
+                        continue;
+                    var logits = _network.DecodeToLogits(code);
+                    if (reconstruction is not null)
+                        TensorConversion.CopyTo(_network.ApplyOutputActivation(logits), reconstruction.AsSpan(start * InputSize, batch * InputSize));
+                    if (errors is not null)
+                        TensorConversion.CopyTo(_network.RowLoss(logits, x, _options.Loss), errors.AsSpan(start, batch));
+                }
+            }
+        }
+
+        private void CheckInput(DataViewSchema inputSchema)
+        {
+            int size = SchemaValidation.CheckInputColumn(inputSchema, InputColumnName, "input data");
+            if (size != InputSize)
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{InputColumnName}' has {size} values, but the autoencoder was trained on {InputSize}.");
+        }
+
+        private static int CountRows(float[] values, int rowSize, string parameterName)
+        {
+            if (values is null)
+                throw new ArgumentNullException(parameterName);
+            if (values.Length % rowSize != 0)
+                throw new ArgumentException($"The array's length {values.Length} is not a multiple of the row size {rowSize}.", parameterName);
+            return values.Length / rowSize;
+        }
+
+        private void ThrowIfDisposed()
+        {
+            if (_disposed)
+                throw new ObjectDisposedException(nameof(AutoencoderTransformer));
+        }
+    }
+}

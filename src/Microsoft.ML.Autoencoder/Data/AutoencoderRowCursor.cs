@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Autoencoder.Data
+{
+    /// <summary>
+    /// A cursor over the source with the output columns added. Outputs are computed for up to
+    /// <see cref="AutoencoderTransformer.InferenceBatchSize"/> rows at a time: a second cursor over the
+    /// source's input column reads ahead, and the rows it reads are run through the network together.
+    /// When the caller asks for shuffled rows, the two cursors could disagree on the order, so outputs
+    /// are then computed one row at a time from this cursor's own input.
+    /// </summary>
+    internal sealed class AutoencoderRowCursor : DataViewRowCursor
+    {
+        private readonly DataViewRowCursor _input;
+        private readonly DataViewRowCursor? _readAhead;
+        private readonly ValueGetter<VBuffer<float>>? _inputGetter;
+        private readonly OutputBuffers _buffers;
+        private readonly (OutputKind Kind, bool Active)[] _outputs;
+        private readonly int _sourceColumnCount;
+        private VBuffer<float> _row;
+        private long _rowIndex = -1;
+        private long _batchStart;
+        private int _batchRows;
+        private long _readAheadIndex = -1;
+        private bool _disposed;
+
+        public AutoencoderRowCursor(AutoencoderTransformer parent, IDataView source, DataViewSchema schema, ISet<int> columnsNeeded, Random? rand)
+        {
+            Schema = schema;
+            _sourceColumnCount = source.Schema.Count;
+            _outputs = parent.OutputColumns.Select((column, i) => (column.Kind, columnsNeeded.Contains(_sourceColumnCount + i))).ToArray();
+            bool anyOutput = _outputs.Any(o => o.Active);
+            var inputColumn = source.Schema[parent.InputColumnName];
+            var sourceColumns = source.Schema.Where(c => columnsNeeded.Contains(c.Index)).ToList();
+            bool batched = rand is null;
+            if (anyOutput && !batched && !sourceColumns.Contains(inputColumn))
+                sourceColumns.Add(inputColumn);
+
+            _input = source.GetRowCursor(sourceColumns, rand);
+            _buffers = new OutputBuffers(parent, batched ? AutoencoderTransformer.InferenceBatchSize : 1,
+                latent: IsActive(OutputKind.Latent), reconstruction: IsActive(OutputKind.Reconstruction), error: IsActive(OutputKind.ReconstructionError));
+            if (anyOutput)
+            {
+                if (batched)
+                {
+                    _readAhead = source.GetRowCursor(new[] { inputColumn });
+                    _inputGetter = _readAhead.GetGetter<VBuffer<float>>(inputColumn);
+                }
+                else
+                {
+                    _inputGetter = _input.GetGetter<VBuffer<float>>(inputColumn);
+                }
+            }
+        }
+
+        public override DataViewSchema Schema { get; }
+
+        public override long Position => _input.Position;
+
+        public override long Batch => _input.Batch;
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+
+        public override bool IsColumnActive(DataViewSchema.Column column)
+            => column.Index < _sourceColumnCount ? _input.IsColumnActive(_input.Schema[column.Index]) : _outputs[column.Index - _sourceColumnCount].Active;
+
+        public override bool MoveNext()
+        {
+            if (!_input.MoveNext())
+                return false;
+            _rowIndex++;
+            return true;
+        }
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (column.Index < _sourceColumnCount)
+                return _input.GetGetter<TValue>(_input.Schema[column.Index]);
+            var (kind, active) = _outputs[column.Index - _sourceColumnCount];
+            if (!active)
+                throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
+            if (_buffers.CreateGetter(kind, CurrentSlot) is not ValueGetter<TValue> getter)
+                throw new InvalidOperationException($"Column '{column.Name}' is of type {column.Type}; it cannot be read as {typeof(TValue).Name}.");
+            return getter;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (_disposed)
+                return;
+            if (disposing)
+            {
+                _input.Dispose();
+                _readAhead?.Dispose();
+            }
+            _disposed = true;
+            base.Dispose(disposing);
+        }
+
+        private bool IsActive(OutputKind kind) => _outputs.Any(o => o.Kind == kind && o.Active);
+
+        /// <summary>Computes the outputs of the batch holding the current row if needed; returns its slot.</summary>
+        private int CurrentSlot()
+        {
+            if (_rowIndex < 0)
+                throw new InvalidOperationException("The cursor is not on a row: call MoveNext first.");
+            if (_rowIndex >= _batchStart + _batchRows)
+            {
+                if (_readAhead is null)
+                {
+                    _inputGetter!(ref _row);
+                    _buffers.SetInput(0, _row);
+                    _batchRows = 1;
+                }
+                else
+                {
+                    ReadAheadBatch();
+                }
+                _batchStart = _rowIndex;
+                _buffers.Compute(_batchRows);
+            }
+            return (int)(_rowIndex - _batchStart);
+        }
+
+        private void ReadAheadBatch()
+        {
+            var readAhead = _readAhead!;
+            while (_readAheadIndex < _rowIndex - 1)
+            {
+                if (!readAhead.MoveNext())
+                    throw new InvalidOperationException("The source data returned fewer rows to a second cursor than to the first.");
+                _readAheadIndex++;
+            }
+            int rows = 0;
+            while (rows < _buffers.Capacity && readAhead.MoveNext())
+            {
+                _readAheadIndex++;
+                _inputGetter!(ref _row);
+                _buffers.SetInput(rows++, _row);
+            }
+            if (rows == 0)
+                throw new InvalidOperationException("The source data returned fewer rows to a second cursor than to the first.");
+            _batchRows = rows;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace Microsoft.ML.Autoencoder.Data
+{
+    /// <summary>The output columns an <see cref="AutoencoderTransformer"/> can add.</summary>
+    internal enum OutputKind
+    {
+        Latent,
+        Reconstruction,
+        ReconstructionError,
+    }
+}

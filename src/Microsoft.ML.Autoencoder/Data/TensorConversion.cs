@@ -1,0 +1,26 @@
+using System;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Autoencoder.Data
+{
+    /// <summary>Copies between managed float buffers and contiguous CPU tensors in one block copy.</summary>
+    internal static class TensorConversion
+    {
+        /// <summary>Creates a <c>[rows, columns]</c> tensor holding a copy of <paramref name="values"/>.</summary>
+        public static Tensor ToTensor(ReadOnlySpan<float> values, long rows, long columns)
+        {
+            var tensor = torch.empty(rows, columns, dtype: ScalarType.Float32);
+            values.Slice(0, checked((int)(rows * columns))).CopyTo(MemoryMarshal.Cast<byte, float>(tensor.bytes));
+            return tensor;
+        }
+
+        /// <summary>Copies a tensor's values, in row-major order, into <paramref name="destination"/>.</summary>
+        public static void CopyTo(Tensor tensor, Span<float> destination)
+        {
+            using var cpu = tensor.device_type == DeviceType.CPU ? tensor.contiguous() : tensor.cpu().contiguous();
+            MemoryMarshal.Cast<byte, float>(cpu.bytes).CopyTo(destination);
+        }
+    }
+}
