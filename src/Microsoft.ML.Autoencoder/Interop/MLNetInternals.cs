@@ -34,6 +34,11 @@ namespace Microsoft.ML.Autoencoder.Interop
             string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, bool isKey, SchemaShape? annotations = null)
             => new SchemaShape.Column(name, kind, itemType, isKey, annotations);
 
+        /// <summary>The schema shape of a schema, as estimators see it (the factory is internal).</summary>
+        /// <param name="schema">The data view schema.</param>
+        /// <returns>Its shape.</returns>
+        internal static SchemaShape CreateShape(DataViewSchema schema) => SchemaShape.Create(schema);
+
         /// <summary>
         /// Smoke check of the run-time side of the interop: saves a one-entry model with
         /// <see cref="ModelSaveContext"/> (header with version info, string table) into an in-memory repository
