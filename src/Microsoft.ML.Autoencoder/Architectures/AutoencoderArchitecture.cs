@@ -1,3 +1,5 @@
+using System.IO;
+
 namespace Microsoft.ML.Autoencoder.Architectures
 {
     /// <summary>
@@ -26,5 +28,36 @@ namespace Microsoft.ML.Autoencoder.Architectures
 
         /// <summary>Returns a deep copy, so that an estimator's options cannot change a trained model.</summary>
         internal abstract AutoencoderArchitecture Clone();
+
+        /// <summary>The tag that identifies the architecture's kind in a saved model; never reuse one.</summary>
+        private protected abstract ArchitectureKind Kind { get; }
+
+        /// <summary>Writes the description's own settings (not the kind tag) for a saved model.</summary>
+        private protected abstract void WriteSettings(BinaryWriter writer);
+
+        /// <summary>Writes the kind tag and the settings.</summary>
+        internal void Write(BinaryWriter writer)
+        {
+            writer.Write((int)Kind);
+            WriteSettings(writer);
+        }
+
+        /// <summary>Reads a description written by <see cref="Write"/>.</summary>
+        /// <exception cref="InvalidDataException">The kind tag is unknown (a model from a newer version).</exception>
+        internal static AutoencoderArchitecture Read(BinaryReader reader)
+        {
+            var kind = (ArchitectureKind)reader.ReadInt32();
+            return kind switch
+            {
+                ArchitectureKind.Dense => DenseArchitecture.ReadSettings(reader),
+                _ => throw new InvalidDataException($"Unknown autoencoder architecture kind {(int)kind}; the model may come from a newer version of Microsoft.ML.Autoencoder."),
+            };
+        }
+
+        /// <summary>The kind tags of saved architectures.</summary>
+        private protected enum ArchitectureKind
+        {
+            Dense = 1,
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 
 namespace Microsoft.ML.Autoencoder.Architectures
@@ -52,6 +53,51 @@ namespace Microsoft.ML.Autoencoder.Architectures
 
         internal override AutoencoderNetwork CreateNetwork(int inputSize, int latentDimension, OutputActivation outputActivation)
             => new DenseNetwork(this, inputSize, latentDimension, outputActivation);
+
+        private protected override ArchitectureKind Kind => ArchitectureKind.Dense;
+
+        private protected override void WriteSettings(BinaryWriter writer)
+        {
+            WriteSizes(writer, HiddenSizes);
+            writer.Write(DecoderHiddenSizes is not null);
+            if (DecoderHiddenSizes is not null)
+                WriteSizes(writer, DecoderHiddenSizes);
+            writer.Write((int)Activation);
+            writer.Write(Dropout);
+            writer.Write(BatchNormalization);
+        }
+
+        internal static DenseArchitecture ReadSettings(BinaryReader reader)
+        {
+            var hidden = ReadSizes(reader);
+            var decoder = reader.ReadBoolean() ? ReadSizes(reader) : null;
+            return new DenseArchitecture
+            {
+                HiddenSizes = hidden,
+                DecoderHiddenSizes = decoder,
+                Activation = (ActivationFunction)reader.ReadInt32(),
+                Dropout = reader.ReadSingle(),
+                BatchNormalization = reader.ReadBoolean(),
+            };
+        }
+
+        private static void WriteSizes(BinaryWriter writer, IReadOnlyList<int> sizes)
+        {
+            writer.Write(sizes.Count);
+            foreach (int size in sizes)
+                writer.Write(size);
+        }
+
+        private static int[] ReadSizes(BinaryReader reader)
+        {
+            int count = reader.ReadInt32();
+            if (count < 0 || count > 1024)
+                throw new InvalidDataException($"Corrupt architecture: {count} hidden layers.");
+            var sizes = new int[count];
+            for (int i = 0; i < count; i++)
+                sizes[i] = reader.ReadInt32();
+            return sizes;
+        }
 
         internal override AutoencoderArchitecture Clone() => new DenseArchitecture
         {
