@@ -1,0 +1,16 @@
+using System.CommandLine;
+using Microsoft.ML.Autoencoder.Samples.Compare;
+
+// Samples for Microsoft.ML.Autoencoder, one command each. Run without arguments for `compare`.
+var root = new RootCommand("Microsoft.ML.Autoencoder samples.")
+{
+    CompareCommand.Create(),
+};
+
+if (args.Length == 0)
+{
+    args = ["compare"];
+}
+
+// Exceptions are not caught: a failing sample must fail loudly, with its stack trace and a non-zero exit code.
+return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
