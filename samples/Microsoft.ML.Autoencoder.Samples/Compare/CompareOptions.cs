@@ -9,6 +9,9 @@ public sealed record CompareOptions
     /// <summary>The autoencoder's maximum number of epochs (it may stop earlier when the loss stops improving).</summary>
     public int Epochs { get; init; } = 10;
 
+    /// <summary>The autoencoder's mini-batch size.</summary>
+    public int BatchSize { get; init; } = AutoencoderEstimator.Defaults.BatchSize;
+
     /// <summary>The seed of the data split, PCA's randomized solver and the autoencoder's training.</summary>
     public int Seed { get; init; } = 1;
 }

@@ -55,6 +55,7 @@ public static class ReconstructionComparison
             ReconstructionColumnName = ReconstructionColumnName,
             LatentDimension = options.LatentDimension,
             MaximumNumberOfEpochs = options.Epochs,
+            BatchSize = options.BatchSize,
             Seed = options.Seed,
         });
         stopwatch.Restart();
