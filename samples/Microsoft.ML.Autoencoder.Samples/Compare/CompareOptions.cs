@@ -7,7 +7,7 @@ public sealed record CompareOptions
     public int LatentDimension { get; init; } = 32;
 
     /// <summary>The autoencoder's maximum number of epochs (it may stop earlier when the loss stops improving).</summary>
-    public int Epochs { get; init; } = 10;
+    public int Epochs { get; init; } = 20;
 
     /// <summary>The autoencoder's mini-batch size.</summary>
     public int BatchSize { get; init; } = AutoencoderEstimator.Defaults.BatchSize;
