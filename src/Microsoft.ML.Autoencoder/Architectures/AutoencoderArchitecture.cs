@@ -22,9 +22,10 @@ namespace Microsoft.ML.Autoencoder.Architectures
 
         /// <summary>
         /// Creates the untrained network. Weights are initialized from torch's global generator, which
-        /// the trainer seeds first.
+        /// the trainer seeds first. A variational network's encoder ends in twice
+        /// <paramref name="latentDimension"/> values (see <see cref="AutoencoderNetwork.IsVariational"/>).
         /// </summary>
-        internal abstract AutoencoderNetwork CreateNetwork(int inputSize, int latentDimension, OutputActivation outputActivation);
+        internal abstract AutoencoderNetwork CreateNetwork(int inputSize, int latentDimension, OutputActivation outputActivation, bool isVariational);
 
         /// <summary>Returns a deep copy, so that an estimator's options cannot change a trained model.</summary>
         internal abstract AutoencoderArchitecture Clone();

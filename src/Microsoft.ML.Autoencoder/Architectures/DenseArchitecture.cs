@@ -51,8 +51,8 @@ namespace Microsoft.ML.Autoencoder.Architectures
                 throw new ArgumentOutOfRangeException(nameof(Activation), Activation, "Unknown activation function.");
         }
 
-        internal override AutoencoderNetwork CreateNetwork(int inputSize, int latentDimension, OutputActivation outputActivation)
-            => new DenseNetwork(this, inputSize, latentDimension, outputActivation);
+        internal override AutoencoderNetwork CreateNetwork(int inputSize, int latentDimension, OutputActivation outputActivation, bool isVariational)
+            => new DenseNetwork(this, inputSize, latentDimension, outputActivation, isVariational);
 
         private protected override ArchitectureKind Kind => ArchitectureKind.Dense;
 

@@ -11,15 +11,17 @@ namespace Microsoft.ML.Autoencoder.Architectures
         private readonly Module<Tensor, Tensor> _encoder;
         private readonly Module<Tensor, Tensor> _decoder;
 
-        public DenseNetwork(DenseArchitecture architecture, int inputSize, int latentDimension, OutputActivation outputActivation)
-            : base(nameof(DenseNetwork), inputSize, latentDimension, outputActivation)
+        public DenseNetwork(DenseArchitecture architecture, int inputSize, int latentDimension, OutputActivation outputActivation, bool isVariational)
+            : base(nameof(DenseNetwork), inputSize, latentDimension, outputActivation, isVariational)
         {
-            _encoder = Stack(architecture, inputSize, architecture.HiddenSizes, latentDimension);
+            _encoder = Stack(architecture, inputSize, architecture.HiddenSizes, EncoderOutputSize);
             _decoder = Stack(architecture, latentDimension, architecture.EffectiveDecoderHiddenSizes, inputSize);
             RegisterComponents();
         }
 
-        public override Tensor Encode(Tensor input) => _encoder.call(input);
+        public override Module Encoder => _encoder;
+
+        protected override Tensor EncoderOutput(Tensor input) => _encoder.call(input);
 
         public override Tensor DecodeToLogits(Tensor latent) => _decoder.call(latent);
 

@@ -52,7 +52,7 @@ namespace Microsoft.ML.Autoencoder.Training
             lock (s_globalGeneratorLock)
             {
                 torch.manual_seed(seed);
-                var network = options.Architecture.CreateNetwork(_inputSize, options.LatentDimension, options.OutputActivation);
+                var network = options.Architecture.CreateNetwork(_inputSize, options.LatentDimension, options.OutputActivation, isVariational: false);
                 try
                 {
                     var history = RunEpochs(channel, network, train, validation, seed);
@@ -114,7 +114,7 @@ namespace Microsoft.ML.Autoencoder.Training
                             using var scope = torch.NewDisposeScope();
                             long count = Math.Min(options.BatchSize, rows - start);
                             var batch = trainTensor.index_select(0, order.narrow(0, start, count));
-                            var loss = network.TrainingLoss(batch, batch, options.Loss);
+                            var loss = network.BatchLoss(network.DecodeToLogits(network.Encode(batch)), batch, options.Loss);
                             optimizer.zero_grad();
                             loss.backward();
                             optimizer.step();
