@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Samples.Data;
+using Microsoft.ML.Data;
+using TorchSharp;
+
+namespace Microsoft.ML.Autoencoder.PerformanceTests;
+
+/// <summary>
+/// Trains the seed model (784 -> 64 -> 32 -> 64 -> 784, ReLU, sigmoid output, Adam 1e-3, MSE, batch 256,
+/// shuffled) through the public estimator, times inference, then runs the same work in PyTorch and prints
+/// both with their ratios.
+/// </summary>
+internal static class AutoencoderBenchmark
+{
+    private const int LatentDimension = 32;
+    private const int HiddenSize = 64;
+    private const int BatchSize = 256;
+    private const int Repetitions = 5;
+    private const int PredictionCount = 2000;
+
+    public static int Run(BenchmarkSettings settings)
+    {
+        var (trainPath, testPath) = FindData(settings.DataDirectory);
+        Console.WriteLine($"Data: train {trainPath}, held out {testPath}; {settings.Threads} threads, {settings.Epochs} epochs.");
+        var train = new StreamingImages(FashionMnist.ReadImages(trainPath));
+        var test = new StreamingImages(FashionMnist.ReadImages(testPath));
+        GC.Collect();
+
+        var ours = MeasureOurs(settings, train, test);
+        PeerResult? peer = null;
+        string peerStatus;
+        if (settings.SkipPeer)
+        {
+            peerStatus = "skipped (--no-peer)";
+        }
+        else
+        {
+            (peer, peerStatus) = PeerRunner.Run(settings, trainPath, testPath);
+        }
+
+        var report = Report.Build(settings, trainPath, testPath, train.Count, test.Count, ours, peer, peerStatus);
+        Console.WriteLine();
+        Console.WriteLine(report);
+        if (settings.OutputPath is string path)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            File.WriteAllText(path, report);
+            Console.WriteLine($"Wrote {path}.");
+        }
+        return 0;
+    }
+
+    private static (string Train, string Test) FindData(string? directory)
+    {
+        foreach (var candidate in new[] { directory, FashionMnist.DebianDirectory, FashionMnist.EmbeddedDirectory })
+        {
+            if (candidate is null)
+                continue;
+            string testPath = Path.Combine(candidate, FashionMnist.TestImagesFileName);
+            string trainPath = Path.Combine(candidate, FashionMnist.TrainImagesFileName);
+            if (File.Exists(trainPath))
+                return (trainPath, testPath);
+            if (File.Exists(testPath))
+                return (testPath, testPath); // Only the 10k test split: train and measure on it, both sides alike.
+            if (candidate == directory)
+                throw new FileNotFoundException($"No Fashion-MNIST IDX files in '{directory}'.");
+        }
+        throw new FileNotFoundException("No Fashion-MNIST data found.");
+    }
+
+    private static OurResult MeasureOurs(BenchmarkSettings settings, StreamingImages train, StreamingImages test)
+    {
+        var ml = new MLContext(seed: 1);
+        double? readSeconds = null;
+        var readPattern = new Regex(@"Read \d+ training rows.* in (?<s>[0-9.]+) s\.");
+        ml.Log += (_, e) =>
+        {
+            var match = readPattern.Match(e.Message);
+            if (match.Success)
+                readSeconds = double.Parse(match.Groups["s"].Value, CultureInfo.InvariantCulture);
+            if (e.Message.Contains("epoch ", StringComparison.Ordinal) && e.Message.Contains("training loss", StringComparison.Ordinal))
+                Console.WriteLine($"  ours: {e.Message}");
+        };
+        var options = new AutoencoderEstimator.Options
+        {
+            LatentDimension = LatentDimension,
+            LatentColumnName = "Latent",
+            ReconstructionErrorColumnName = "Error",
+            Architecture = new DenseArchitecture { HiddenSizes = new[] { HiddenSize } },
+            BatchSize = BatchSize,
+            LearningRate = 1e-3f,
+            MaximumNumberOfEpochs = settings.Epochs,
+            Patience = settings.Epochs + 1,
+            NumberOfThreads = settings.Threads,
+            Seed = 1,
+        };
+
+        var trainView = train.ToDataView(ml);
+        var fitTime = Stopwatch.StartNew();
+        using var model = ml.Transforms.Autoencoder(options).Fit(trainView);
+        double fitSeconds = fitTime.Elapsed.TotalSeconds;
+        var epochSeconds = model.TrainingHistory.Select(h => h.Seconds).ToArray();
+
+        var testView = test.ToDataView(ml);
+        var transformed = model.Transform(testView);
+        double heldOutMse = MeanOfColumn(transformed, "Error");
+
+        ReadLatents(transformed); // warm-up
+        var transformSeconds = Enumerable.Range(0, Repetitions).Select(_ => Time(() => ReadLatents(transformed))).ToArray();
+        var testFloats = test.ToFloats();
+        model.Encode(testFloats);
+        var encodeSeconds = Enumerable.Range(0, Repetitions).Select(_ => Time(() => model.Encode(testFloats))).ToArray();
+
+        var engine = ml.Model.CreatePredictionEngine<StreamingImages.Row, LatentRow>(model);
+        var rows = Enumerable.Range(0, 100).Select(i => new StreamingImages.Row { Features = testFloats.AsSpan(i * 784, 784).ToArray() }).ToArray();
+        for (int i = 0; i < 200; i++)
+            engine.Predict(rows[i % rows.Length]);
+        var latencies = new double[PredictionCount];
+        var watch = new Stopwatch();
+        for (int i = 0; i < PredictionCount; i++)
+        {
+            watch.Restart();
+            engine.Predict(rows[i % rows.Length]);
+            latencies[i] = watch.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(latencies);
+
+        return new OurResult(
+            EpochSeconds: epochSeconds,
+            TrainingLosses: model.TrainingHistory.Select(h => h.TrainingLoss).ToArray(),
+            FitSeconds: fitSeconds,
+            ReadSeconds: readSeconds,
+            HeldOutMse: heldOutMse,
+            TransformSeconds: Median(transformSeconds),
+            EncodeSeconds: Median(encodeSeconds),
+            PredictP50Milliseconds: latencies[PredictionCount / 2],
+            PredictP99Milliseconds: latencies[(int)(PredictionCount * 0.99)],
+            PeakRssKilobytes: PeakRssKilobytes(),
+            Gemm: GemmProbe.Measure(settings.Threads),
+            TorchThreads: torch.get_num_threads());
+    }
+
+    private static double MeanOfColumn(IDataView data, string column)
+    {
+        double sum = 0;
+        long count = 0;
+        using var cursor = data.GetRowCursor(new[] { data.Schema[column] });
+        var getter = cursor.GetGetter<float>(data.Schema[column]);
+        float value = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            sum += value;
+            count++;
+        }
+        return sum / count;
+    }
+
+    private static void ReadLatents(IDataView data)
+    {
+        using var cursor = data.GetRowCursor(new[] { data.Schema["Latent"] });
+        var getter = cursor.GetGetter<VBuffer<float>>(data.Schema["Latent"]);
+        VBuffer<float> latent = default;
+        while (cursor.MoveNext())
+            getter(ref latent);
+    }
+
+    internal static double Time(Action action)
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length == 0 ? double.NaN
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static long PeakRssKilobytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        }
+        return -1;
+    }
+
+    /// <summary>The prediction engine's output.</summary>
+    private sealed class LatentRow
+    {
+        [VectorType(LatentDimension)]
+        public float[] Latent { get; set; } = Array.Empty<float>();
+    }
+}

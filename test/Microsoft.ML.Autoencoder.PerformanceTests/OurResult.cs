@@ -1,0 +1,18 @@
+using System.Collections.Generic;
+
+namespace Microsoft.ML.Autoencoder.PerformanceTests;
+
+/// <summary>What the benchmark measured of Microsoft.ML.Autoencoder.</summary>
+internal sealed record OurResult(
+    double[] EpochSeconds,
+    double[] TrainingLosses,
+    double FitSeconds,
+    double? ReadSeconds,
+    double HeldOutMse,
+    double TransformSeconds,
+    double EncodeSeconds,
+    double PredictP50Milliseconds,
+    double PredictP99Milliseconds,
+    long PeakRssKilobytes,
+    IReadOnlyDictionary<string, double> Gemm,
+    int TorchThreads);

@@ -1,0 +1,18 @@
+using System;
+using System.CommandLine;
+using Microsoft.ML.Autoencoder.PerformanceTests;
+
+// The performance benchmark of Microsoft.ML.Autoencoder against PyTorch, in one run on one machine.
+var threads = new Option<int>("--threads") { Description = "Threads for libtorch (ours and the peer's).", DefaultValueFactory = _ => Environment.ProcessorCount };
+var epochs = new Option<int>("--epochs") { Description = "Training epochs (the median is over epochs 2..N).", DefaultValueFactory = _ => 5 };
+var data = new Option<string?>("--data") { Description = "Folder with Fashion-MNIST IDX files; default: Debian's dataset-fashion-mnist, else the embedded 10k split." };
+var output = new Option<string?>("--output") { Description = "Markdown file to write the results to." };
+var python = new Option<string>("--python") { Description = "The Python interpreter that has torch.", DefaultValueFactory = _ => "/usr/bin/python3" };
+var noPeer = new Option<bool>("--no-peer") { Description = "Skip the PyTorch peer." };
+var root = new RootCommand("Trains and runs the seed autoencoder (784-64-32-64-784) through the ML.NET estimator and in PyTorch; prints the ratios.")
+{
+    threads, epochs, data, output, python, noPeer,
+};
+root.SetAction(parse => AutoencoderBenchmark.Run(new BenchmarkSettings(
+    parse.GetValue(threads), parse.GetValue(epochs), parse.GetValue(data), parse.GetValue(output), parse.GetValue(python)!, parse.GetValue(noPeer))));
+return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
