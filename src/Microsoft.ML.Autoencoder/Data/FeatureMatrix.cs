@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics.Tensors;
 using Microsoft.ML.Data;
+using TorchSharp;
 
 namespace Microsoft.ML.Autoencoder.Data
 {
@@ -49,14 +51,7 @@ namespace Microsoft.ML.Autoencoder.Data
                         Array.Resize(ref values, (int)Math.Min(Array.MaxLength, 2L * values.Length));
                     var row = values.AsSpan((int)offset, columnCount);
                     buffer.CopyTo(row);
-                    for (int j = 0; j < columnCount; j++)
-                    {
-                        float value = row[j];
-                        if (!float.IsFinite(value))
-                            throw new InvalidOperationException($"Row {rowIndex} of column '{columnName}' in the {dataName} has a {Describe(value)} value at index {j}. Remove or impute such rows first (for example with ReplaceMissingValues).");
-                        if (requireUnitInterval && (value < 0 || value > 1))
-                            throw new InvalidOperationException($"Row {rowIndex} of column '{columnName}' in the {dataName} has the value {value} at index {j}, outside [0, 1], which binary cross-entropy needs. Scale the column first (for example with NormalizeMinMax) or choose another loss.");
-                    }
+                    CheckRow(row, rowIndex, columnName, requireUnitInterval, dataName);
                     rowIndex++;
                 }
             }
@@ -65,6 +60,37 @@ namespace Microsoft.ML.Autoencoder.Data
             if (values.Length != (long)rowIndex * columnCount)
                 Array.Resize(ref values, rowIndex * columnCount);
             return new FeatureMatrix(values, rowIndex, columnCount);
+        }
+
+        /// <summary>
+        /// Throws for a NaN or infinite value, or one outside [0, 1] when required. The common case is one
+        /// vectorized pass: a row's sum is finite exactly when no value is NaN or infinite (unless finite
+        /// values overflow it, which the exact scan then clears).
+        /// </summary>
+        private static void CheckRow(ReadOnlySpan<float> row, int rowIndex, string columnName, bool requireUnitInterval, string dataName)
+        {
+            bool suspicious = !float.IsFinite(TensorPrimitives.Sum(row))
+                || requireUnitInterval && (TensorPrimitives.Min(row) < 0 || TensorPrimitives.Max(row) > 1);
+            if (!suspicious)
+                return;
+            for (int j = 0; j < row.Length; j++)
+            {
+                float value = row[j];
+                if (!float.IsFinite(value))
+                    throw new InvalidOperationException($"Row {rowIndex} of column '{columnName}' in the {dataName} has a {Describe(value)} value at index {j}. Remove or impute such rows first (for example with ReplaceMissingValues).");
+                if (requireUnitInterval && (value < 0 || value > 1))
+                    throw new InvalidOperationException($"Row {rowIndex} of column '{columnName}' in the {dataName} has the value {value} at index {j}, outside [0, 1], which binary cross-entropy needs. Scale the column first (for example with NormalizeMinMax) or choose another loss.");
+            }
+        }
+
+        /// <summary>
+        /// A <c>[rows, columns]</c> tensor that shares this matrix's memory (no copy): the array stays pinned
+        /// until the tensor is disposed.
+        /// </summary>
+        public torch.Tensor AsTensor()
+        {
+            using var flat = torch.as_tensor(Values);
+            return flat.narrow(0, 0, (long)RowCount * ColumnCount).view(RowCount, ColumnCount);
         }
 
         /// <summary>Copies the rows at <paramref name="rowIndices"/> into a new matrix.</summary>

@@ -89,8 +89,8 @@ namespace Microsoft.ML.Autoencoder.Training
         {
             var options = _options;
             var history = new List<EpochSummary>();
-            using var trainTensor = torch.tensor(train.Values, new long[] { train.RowCount, _inputSize });
-            using var validationTensor = validation is null ? null : torch.tensor(validation.Values, new long[] { validation.RowCount, _inputSize });
+            using var trainTensor = train.AsTensor();
+            using var validationTensor = validation?.AsTensor();
             using var shuffleGenerator = new Generator((ulong)seed);
             var optimizer = CreateOptimizer(network);
             Dictionary<string, Tensor>? bestWeights = null;
