@@ -1,7 +1,5 @@
 using System;
-using System.Diagnostics;
 using System.IO;
-using System.Threading;
 using System.Threading.Tasks;
 using TorchSharp;
 using Xunit;
@@ -34,44 +32,16 @@ public sealed class NativeLibraryTests
     }
 
     /// <summary>
-    /// A fresh process guards against torch being already loaded (or failing differently) in the test host.
-    /// Simplest robust way without an extra project: run the test assembly itself (the Test SDK makes it an exe with
-    /// an empty Main) via <c>dotnet exec</c>, with <c>DOTNET_STARTUP_HOOKS</c> pointing at it so that
-    /// <see cref="StartupHook"/> loads torch, prints the sum and exits.
+    /// A fresh process guards against torch being already loaded (or failing differently) in the test host:
+    /// <see cref="TestAssemblyProcess"/> runs the test assembly itself, where <see cref="StartupHook"/> loads torch,
+    /// prints the sum and exits.
     /// </summary>
     [Fact]
     public async Task TorchOnes_SumInFreshProcess_ReturnsFour()
     {
-        string assembly = typeof(NativeLibraryTests).Assembly.Location;
-        var startInfo = new ProcessStartInfo(FindDotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-        };
-        startInfo.ArgumentList.Add("exec");
-        startInfo.ArgumentList.Add(assembly);
-        startInfo.Environment["DOTNET_STARTUP_HOOKS"] = assembly;
-        startInfo.Environment[ChildProcessVariable] = "1";
+        var (exitCode, output, error) = await TestAssemblyProcess.RunAsync(ChildProcessVariable, "1");
 
-        using Process process = Process.Start(startInfo)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        string output = await stdout;
-        string error = await stderr;
-        Assert.True(process.ExitCode == 0, $"Child exited with {process.ExitCode}.\nstdout:\n{output}\nstderr:\n{error}");
+        Assert.True(exitCode == 0, $"Child exited with {exitCode}.\nstdout:\n{output}\nstderr:\n{error}");
         Assert.Contains(ChildResultPrefix + "4", output, StringComparison.Ordinal);
     }
 
@@ -131,23 +101,5 @@ public sealed class NativeLibraryTests
         }
 
         return false;
-    }
-
-    private static string FindDotnetHost()
-    {
-        // Set by the dotnet CLI for the processes it starts (dotnet test -> testhost).
-        string? hostPath = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(hostPath) && File.Exists(hostPath))
-        {
-            return hostPath;
-        }
-
-        string? processPath = Environment.ProcessPath;
-        if (processPath is not null && Path.GetFileNameWithoutExtension(processPath) == "dotnet")
-        {
-            return processPath;
-        }
-
-        return "dotnet";
     }
 }
