@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Data;
+using Microsoft.ML.Autoencoder.Persistence;
 using Microsoft.ML.Autoencoder.Training;
 using Microsoft.ML.Data;
 
@@ -117,14 +118,7 @@ namespace Microsoft.ML.Autoencoder
 
             /// <summary>The output columns in schema order; vector sizes use <paramref name="inputSize"/>.</summary>
             internal IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns(int inputSize)
-            {
-                if (LatentColumnName is not null)
-                    yield return (LatentColumnName, new VectorDataViewType(NumberDataViewType.Single, LatentDimension), OutputKind.Latent);
-                if (ReconstructionColumnName is not null)
-                    yield return (ReconstructionColumnName, new VectorDataViewType(NumberDataViewType.Single, Math.Max(inputSize, 1)), OutputKind.Reconstruction);
-                if (ReconstructionErrorColumnName is not null)
-                    yield return (ReconstructionErrorColumnName, NumberDataViewType.Single, OutputKind.ReconstructionError);
-            }
+                => AutoencoderModelDescription.OutputColumns(LatentColumnName, ReconstructionColumnName, ReconstructionErrorColumnName, LatentDimension, inputSize);
 
             /// <summary>Checks the options that do not depend on the data.</summary>
             internal void Validate()

@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Data;
 using Microsoft.ML.Autoencoder.Interop;
+using Microsoft.ML.Autoencoder.Persistence;
 using Microsoft.ML.Autoencoder.Training;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -68,7 +69,7 @@ namespace Microsoft.ML.Autoencoder
 
             var trainer = new AutoencoderTrainer(_host, _options, inputSize);
             var (network, history) = trainer.Train(input);
-            return new AutoencoderTransformer(_host, _options, network, history);
+            return new AutoencoderTransformer(AutoencoderModelDescription.FromOptions(_options, network), network, history);
         }
 
         /// <summary>

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Data;
+using Microsoft.ML.Autoencoder.Persistence;
 using Microsoft.ML.Autoencoder.Training;
 using Microsoft.ML.Data;
-using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,47 +21,52 @@ namespace Microsoft.ML.Autoencoder
     /// The transformer holds the network's weights in native (libtorch) memory; dispose it to free them at once.
     /// It may be used from several threads (for example one <c>PredictionEngine</c> per thread);
     /// forward passes are serialized.
+    /// Save it (alone or in a pipeline) with <c>mlContext.Model.Save</c> and load it with <c>mlContext.Model.Load</c>
+    /// in any process that references this library; the loaded transformer gives bit-identical outputs and keeps
+    /// the <see cref="TrainingHistory"/> (see docs/persistence.md).
     /// </remarks>
     public sealed class AutoencoderTransformer : ITransformer, IDisposable
     {
         /// <summary>The number of rows run through the network at once at inference.</summary>
         internal const int InferenceBatchSize = 1024;
 
-        private readonly IHost _host;
-        private readonly AutoencoderEstimator.Options _options;
+        private readonly AutoencoderModelDescription _description;
         private readonly AutoencoderNetwork _network;
         private readonly object _networkLock = new object();
         private bool _disposed;
 
-        internal AutoencoderTransformer(IHost host, AutoencoderEstimator.Options options, AutoencoderNetwork network, IReadOnlyList<EpochSummary> history)
+        /// <summary>
+        /// Wraps a trained (or loaded) network, which the transformer then owns. <paramref name="description"/> must
+        /// describe <paramref name="network"/>.
+        /// </summary>
+        internal AutoencoderTransformer(AutoencoderModelDescription description, AutoencoderNetwork network, IReadOnlyList<EpochSummary> history)
         {
-            _host = host;
-            _options = options;
+            _description = description;
             _network = network;
             _network.eval();
             TrainingHistory = history;
         }
 
         /// <summary>The number of values in one input row.</summary>
-        public int InputSize => _network.InputSize;
+        public int InputSize => _description.InputSize;
 
         /// <summary>The size of the latent code.</summary>
-        public int LatentDimension => _network.LatentDimension;
+        public int LatentDimension => _description.LatentDimension;
 
         /// <summary>The input column's name.</summary>
-        public string InputColumnName => _options.InputColumnName;
+        public string InputColumnName => _description.InputColumnName;
 
         /// <summary>The latent column's name, or <see langword="null"/> when it is not produced.</summary>
-        public string? LatentColumnName => _options.LatentColumnName;
+        public string? LatentColumnName => _description.LatentColumnName;
 
         /// <summary>The reconstruction column's name, or <see langword="null"/> when it is not produced.</summary>
-        public string? ReconstructionColumnName => _options.ReconstructionColumnName;
+        public string? ReconstructionColumnName => _description.ReconstructionColumnName;
 
         /// <summary>The reconstruction-error column's name, or <see langword="null"/> when it is not produced.</summary>
-        public string? ReconstructionErrorColumnName => _options.ReconstructionErrorColumnName;
+        public string? ReconstructionErrorColumnName => _description.ReconstructionErrorColumnName;
 
         /// <summary>The loss the model was trained with, which the reconstruction-error column reports.</summary>
-        public ReconstructionLoss Loss => _options.Loss;
+        public ReconstructionLoss Loss => _description.Loss;
 
         /// <summary>One entry per training epoch, in order.</summary>
         public IReadOnlyList<EpochSummary> TrainingHistory { get; }
@@ -102,8 +107,18 @@ namespace Microsoft.ML.Autoencoder
             return new AutoencoderRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
         }
 
+        /// <summary>
+        /// Writes the model for <c>mlContext.Model.Save</c>; <c>mlContext.Model.Load</c> reads it back in any process that
+        /// references this library. The format is described in <see cref="AutoencoderModelSerializer"/> and docs/persistence.md.
+        /// </summary>
         void ICanSaveModel.Save(ModelSaveContext ctx)
-            => throw new NotSupportedException("Saving an autoencoder transformer is not supported yet.");
+        {
+            lock (_networkLock)
+            {
+                ThrowIfDisposed();
+                AutoencoderModelSerializer.Save(ctx, _description, _network, TrainingHistory);
+            }
+        }
 
         /// <summary>Encodes rows to latent codes.</summary>
         /// <param name="rows">Rows of <see cref="InputSize"/> values, one after the other.</param>
@@ -172,7 +187,7 @@ namespace Microsoft.ML.Autoencoder
             }
         }
 
-        internal IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns => _options.OutputColumns(InputSize);
+        internal IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns => _description.OutputColumns();
 
         /// <summary>
         /// Runs the first <paramref name="rowCount"/> rows of <paramref name="input"/> through the network in
@@ -199,7 +214,7 @@ namespace Microsoft.ML.Autoencoder
                     if (reconstruction is not null)
                         TensorConversion.CopyTo(_network.ApplyOutputActivation(logits), reconstruction.AsSpan(start * InputSize, batch * InputSize));
                     if (errors is not null)
-                        TensorConversion.CopyTo(_network.RowLoss(logits, x, _options.Loss), errors.AsSpan(start, batch));
+                        TensorConversion.CopyTo(_network.RowLoss(logits, x, _description.Loss), errors.AsSpan(start, batch));
                 }
             }
         }

@@ -20,9 +20,10 @@ namespace Microsoft.ML.Autoencoder.Training
     {
         /// <summary>
         /// Weight initialization and dropout draw from torch's process-wide generator, so trainings are
-        /// serialized to keep a seeded training reproducible when several run at once.
+        /// serialized to keep a seeded training reproducible when several run at once. Loading a model takes it
+        /// too while it builds the network (whose initial weights it then overwrites).
         /// </summary>
-        private static readonly object s_globalGeneratorLock = new object();
+        internal static readonly object GlobalGeneratorLock = new object();
 
         private readonly IHost _host;
         private readonly AutoencoderEstimator.Options _options;
@@ -49,7 +50,7 @@ namespace Microsoft.ML.Autoencoder.Training
             if (options.NumberOfThreads is int threads)
                 torch.set_num_threads(threads);
 
-            lock (s_globalGeneratorLock)
+            lock (GlobalGeneratorLock)
             {
                 torch.manual_seed(seed);
                 var network = options.Architecture.CreateNetwork(_inputSize, options.LatentDimension, options.OutputActivation, isVariational: false);

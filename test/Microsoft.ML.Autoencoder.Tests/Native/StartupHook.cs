@@ -1,28 +1,34 @@
 using System;
 using System.Globalization;
 using Microsoft.ML.Autoencoder.Tests.Native;
+using Microsoft.ML.Autoencoder.Tests.Persistence;
 using TorchSharp;
 
 /// <summary>
 /// .NET startup hook (the runtime requires the name <c>StartupHook</c> in the global namespace) that turns the test
-/// assembly into the entry of a fresh child process for <see cref="NativeLibraryTests"/>: the child is
-/// <c>dotnet exec Microsoft.ML.Autoencoder.Tests.dll</c> with <c>DOTNET_STARTUP_HOOKS</c> naming this assembly, so it
-/// runs with the test's own deps.json / runtimeconfig.json (hence the patched native libraries in the output folder),
-/// loads torch, prints the result and exits before the Test SDK's empty generated <c>Main</c> would run.
-/// It does nothing unless <see cref="NativeLibraryTests.ChildProcessVariable"/> is set.
+/// assembly into the entry of a fresh child process (see <see cref="TestAssemblyProcess"/>): it does the child's work
+/// and exits before the Test SDK's empty generated <c>Main</c> would run. It does nothing unless a marker variable is
+/// set: <see cref="NativeLibraryTests.ChildProcessVariable"/> (load torch, print a sum) or
+/// <see cref="PersistenceChildProcess.ModelPathVariable"/> (load a saved model, print its outputs).
 /// </summary>
 internal static class StartupHook
 {
     public static void Initialize()
     {
-        if (Environment.GetEnvironmentVariable(NativeLibraryTests.ChildProcessVariable) != "1")
+        if (Environment.GetEnvironmentVariable(NativeLibraryTests.ChildProcessVariable) == "1")
         {
-            return;
+            float sum = torch.ones(2, 2).sum().item<float>();
+            Console.Out.WriteLine(NativeLibraryTests.ChildResultPrefix + sum.ToString(CultureInfo.InvariantCulture));
+            Console.Out.Flush();
+            Environment.Exit(0);
         }
 
-        float sum = torch.ones(2, 2).sum().item<float>();
-        Console.Out.WriteLine(NativeLibraryTests.ChildResultPrefix + sum.ToString(CultureInfo.InvariantCulture));
-        Console.Out.Flush();
-        Environment.Exit(0);
+        string? modelPath = Environment.GetEnvironmentVariable(PersistenceChildProcess.ModelPathVariable);
+        if (!string.IsNullOrEmpty(modelPath))
+        {
+            PersistenceChildProcess.Run(modelPath);
+            Console.Out.Flush();
+            Environment.Exit(0);
+        }
     }
 }

@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Data;
+using Microsoft.ML.Autoencoder.Training;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Autoencoder.Persistence
+{
+    /// <summary>
+    /// What a trained autoencoder is, besides its weights and history: the sizes, the columns it reads and writes,
+    /// the output activation, the loss its error column reports and the architecture that rebuilds its network.
+    /// The transformer keeps this instead of the estimator's options (which also hold training-only settings), and
+    /// <see cref="AutoencoderModelSerializer"/> saves and loads exactly this.
+    /// </summary>
+    internal sealed class AutoencoderModelDescription
+    {
+        public AutoencoderModelDescription(
+            int inputSize,
+            int latentDimension,
+            string inputColumnName,
+            string? latentColumnName,
+            string? reconstructionColumnName,
+            string? reconstructionErrorColumnName,
+            OutputActivation outputActivation,
+            ReconstructionLoss loss,
+            bool isVariational,
+            AutoencoderArchitecture architecture)
+        {
+            InputSize = inputSize;
+            LatentDimension = latentDimension;
+            InputColumnName = inputColumnName;
+            LatentColumnName = latentColumnName;
+            ReconstructionColumnName = reconstructionColumnName;
+            ReconstructionErrorColumnName = reconstructionErrorColumnName;
+            OutputActivation = outputActivation;
+            Loss = loss;
+            IsVariational = isVariational;
+            Architecture = architecture;
+        }
+
+        public int InputSize { get; }
+
+        public int LatentDimension { get; }
+
+        public string InputColumnName { get; }
+
+        public string? LatentColumnName { get; }
+
+        public string? ReconstructionColumnName { get; }
+
+        public string? ReconstructionErrorColumnName { get; }
+
+        public OutputActivation OutputActivation { get; }
+
+        public ReconstructionLoss Loss { get; }
+
+        /// <summary>Whether the encoder outputs a latent distribution (see <see cref="AutoencoderNetwork.IsVariational"/>).</summary>
+        public bool IsVariational { get; }
+
+        /// <summary>The architecture; a private copy, never the estimator's options' instance.</summary>
+        public AutoencoderArchitecture Architecture { get; }
+
+        /// <summary>
+        /// The description of <paramref name="network"/>, trained with <paramref name="options"/>: the shape (sizes,
+        /// variational or not) comes from the network itself, so the description always rebuilds the same network.
+        /// </summary>
+        public static AutoencoderModelDescription FromOptions(AutoencoderEstimator.Options options, AutoencoderNetwork network)
+            => new AutoencoderModelDescription(
+                network.InputSize,
+                network.LatentDimension,
+                options.InputColumnName,
+                options.LatentColumnName,
+                options.ReconstructionColumnName,
+                options.ReconstructionErrorColumnName,
+                options.OutputActivation,
+                options.Loss,
+                network.IsVariational,
+                options.Architecture.Clone());
+
+        /// <summary>The output columns in schema order.</summary>
+        public IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns()
+            => OutputColumns(LatentColumnName, ReconstructionColumnName, ReconstructionErrorColumnName, LatentDimension, InputSize);
+
+        /// <summary>
+        /// The output columns in schema order (latent, reconstruction, reconstruction error; the unnamed ones left
+        /// out), shared with the estimator's promised schema.
+        /// </summary>
+        public static IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns(
+            string? latentColumnName, string? reconstructionColumnName, string? reconstructionErrorColumnName, int latentDimension, int inputSize)
+        {
+            if (latentColumnName is not null)
+                yield return (latentColumnName, new VectorDataViewType(NumberDataViewType.Single, latentDimension), OutputKind.Latent);
+            if (reconstructionColumnName is not null)
+                yield return (reconstructionColumnName, new VectorDataViewType(NumberDataViewType.Single, Math.Max(inputSize, 1)), OutputKind.Reconstruction);
+            if (reconstructionErrorColumnName is not null)
+                yield return (reconstructionErrorColumnName, NumberDataViewType.Single, OutputKind.ReconstructionError);
+        }
+
+        /// <summary>Creates the network the description's weights belong to (untrained: its weights are still to be set).</summary>
+        public AutoencoderNetwork CreateNetwork() => Architecture.CreateNetwork(InputSize, LatentDimension, OutputActivation, IsVariational);
+
+        /// <summary>
+        /// Checks a description read from a saved model: every rule the estimator's options enforce before training
+        /// holds, so that a corrupted file is refused instead of producing a transformer that fails later.
+        /// </summary>
+        /// <exception cref="InvalidDataException">A value is out of range or the values do not fit together; the message names it.</exception>
+        public void CheckLoaded()
+        {
+            if (LatentDimension <= 0 || LatentDimension >= InputSize)
+                throw new InvalidDataException($"The latent dimension {LatentDimension} must be positive and smaller than the input size {InputSize}.");
+            if (string.IsNullOrWhiteSpace(InputColumnName))
+                throw new InvalidDataException("The input column name is empty.");
+            var outputs = new[] { LatentColumnName, ReconstructionColumnName, ReconstructionErrorColumnName };
+            if (Array.TrueForAll(outputs, name => name is null))
+                throw new InvalidDataException("No output column is named.");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var name in outputs)
+            {
+                if (name is null)
+                    continue;
+                if (string.IsNullOrWhiteSpace(name))
+                    throw new InvalidDataException("An output column name is empty.");
+                if (!seen.Add(name))
+                    throw new InvalidDataException($"Two output columns are named '{name}'.");
+            }
+            if (!Enum.IsDefined(OutputActivation))
+                throw new InvalidDataException($"Unknown output activation {(int)OutputActivation}.");
+            if (!Enum.IsDefined(Loss))
+                throw new InvalidDataException($"Unknown loss {(int)Loss}.");
+            if (Loss == ReconstructionLoss.BinaryCrossEntropy && OutputActivation != OutputActivation.Sigmoid)
+                throw new InvalidDataException("Binary cross-entropy needs the sigmoid output activation.");
+            try
+            {
+                Architecture.Validate(InputSize, LatentDimension);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"The architecture does not fit the model: {ex.Message}", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,377 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Interop;
+using Microsoft.ML.Autoencoder.Tests.Native;
+using Microsoft.ML.Autoencoder.Training;
+using Microsoft.ML.Data;
+using TorchSharp;
+using Xunit;
+
+namespace Microsoft.ML.Autoencoder.Tests.Persistence;
+
+/// <summary>
+/// <c>mlContext.Model.Save</c> / <c>Load</c> of autoencoders: bit-identical outputs in this process and in a fresh one,
+/// the same schema and history, and clear errors for files from a newer version or corrupt ones.
+/// </summary>
+public sealed class AutoencoderModelPersistenceTests
+{
+    private const int Size = PersistenceChildProcess.Size;
+
+    /// <summary>The model signature in the autoencoder entry's header (offset 0x40), "AUTOENCD" as a little-endian ulong.</summary>
+    private static readonly ulong s_modelSignature = BitConverter.ToUInt64(Encoding.ASCII.GetBytes("AUTOENCD"));
+
+    /// <summary>
+    /// Every output, a two-layer encoder and a one-layer decoder (so mirroring is not what restores the shape), batch
+    /// normalization (running statistics are buffers, not parameters) and dropout (which must be off at inference).
+    /// </summary>
+    private static AutoencoderEstimator.Options Options(ReconstructionLoss loss = ReconstructionLoss.MeanSquaredError) => new AutoencoderEstimator.Options
+    {
+        LatentDimension = 3,
+        LatentColumnName = "Latent",
+        ReconstructionColumnName = "Reconstruction",
+        ReconstructionErrorColumnName = "Error",
+        Architecture = new DenseArchitecture
+        {
+            HiddenSizes = new[] { 16, 8 },
+            DecoderHiddenSizes = new[] { 12 },
+            Activation = ActivationFunction.Tanh,
+            BatchNormalization = true,
+            Dropout = 0.2f,
+        },
+        Loss = loss,
+        MaximumNumberOfEpochs = 3,
+        BatchSize = 32,
+        LearningRate = 1e-2f,
+        ValidationFraction = 0.2f,
+        Seed = 1,
+    };
+
+    private static IDataView Data(MLContext ml) => SyntheticData.LowRank(ml, rows: 200, size: Size);
+
+    private static byte[] SaveToBytes(MLContext ml, ITransformer model, DataViewSchema schema)
+    {
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, schema, stream);
+        return stream.ToArray();
+    }
+
+    private static ITransformer LoadFromBytes(MLContext ml, byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        return ml.Model.Load(stream, out _);
+    }
+
+    private static (float[] Latent, float[] Reconstruction, float[] Error) Outputs(ITransformer model, IDataView data)
+    {
+        var output = model.Transform(data);
+        return (output.GetColumn<float[]>("Latent").SelectMany(v => v).ToArray(),
+                output.GetColumn<float[]>("Reconstruction").SelectMany(v => v).ToArray(),
+                output.GetColumn<float>("Error").ToArray());
+    }
+
+    /// <summary>Exact equality of the bits (<see cref="Assert.Equal{T}(IEnumerable{T}, IEnumerable{T})"/> on floats would accept -0 for 0).</summary>
+    private static void AssertBitIdentical(float[] expected, float[] actual)
+        => Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+
+    private static AutoencoderTransformer LastAutoencoder(ITransformer model)
+        => Assert.IsType<AutoencoderTransformer>(((IEnumerable<ITransformer>)model).Last());
+
+    [Theory]
+    [InlineData(ReconstructionLoss.MeanSquaredError)]
+    [InlineData(ReconstructionLoss.BinaryCrossEntropy)]
+    [InlineData(ReconstructionLoss.L1)]
+    public void Load_SavedDenseModelWithBatchNormAndDropout_GivesBitIdenticalOutputs(ReconstructionLoss loss)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Data(ml);
+        using var original = ml.Transforms.Autoencoder(Options(loss)).Fit(data);
+
+        using var loaded = Assert.IsType<AutoencoderTransformer>(LoadFromBytes(ml, SaveToBytes(ml, original, data.Schema)));
+
+        Assert.Equal(
+            (original.InputSize, original.LatentDimension, original.InputColumnName, original.LatentColumnName, original.ReconstructionColumnName, original.ReconstructionErrorColumnName, original.Loss),
+            (loaded.InputSize, loaded.LatentDimension, loaded.InputColumnName, loaded.LatentColumnName, loaded.ReconstructionColumnName, loaded.ReconstructionErrorColumnName, loaded.Loss));
+        var (latent, reconstruction, error) = Outputs(original, data);
+        var (loadedLatent, loadedReconstruction, loadedError) = Outputs(loaded, data);
+        AssertBitIdentical(latent, loadedLatent);
+        AssertBitIdentical(reconstruction, loadedReconstruction);
+        AssertBitIdentical(error, loadedError);
+        var rows = SyntheticData.Flatten(SyntheticData.LowRankRows(40, Size, 3, seed: 5));
+        var codes = original.Encode(rows);
+        AssertBitIdentical(codes, loaded.Encode(rows));
+        AssertBitIdentical(original.Decode(codes), loaded.Decode(codes));
+        AssertBitIdentical(original.Reconstruct(rows), loaded.Reconstruct(rows));
+        AssertBitIdentical(original.GetReconstructionErrors(rows), loaded.GetReconstructionErrors(rows));
+    }
+
+    /// <summary>
+    /// A variational network (its encoder ends in mean and log-variance) is rebuilt as one. No option trains one yet,
+    /// so the test wraps an untrained network directly.
+    /// </summary>
+    [Fact]
+    public void Load_SavedVariationalNetwork_GivesBitIdenticalOutputs()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Data(ml);
+        var description = new Microsoft.ML.Autoencoder.Persistence.AutoencoderModelDescription(
+            Size, 3, "Features", "Latent", "Reconstruction", "Error", OutputActivation.Sigmoid, ReconstructionLoss.MeanSquaredError,
+            isVariational: true, new DenseArchitecture { HiddenSizes = new[] { 8 } });
+        torch.manual_seed(7);
+        using var original = new AutoencoderTransformer(description, description.CreateNetwork(), Array.Empty<EpochSummary>());
+
+        using var loaded = Assert.IsType<AutoencoderTransformer>(LoadFromBytes(ml, SaveToBytes(ml, original, data.Schema)));
+
+        var (latent, reconstruction, error) = Outputs(original, data);
+        var (loadedLatent, loadedReconstruction, loadedError) = Outputs(loaded, data);
+        Assert.Equal(200 * 3, loadedLatent.Length);
+        AssertBitIdentical(latent, loadedLatent);
+        AssertBitIdentical(reconstruction, loadedReconstruction);
+        AssertBitIdentical(error, loadedError);
+        Assert.Empty(loaded.TrainingHistory);
+    }
+
+    [Fact]
+    public void Load_PipelineSavedToFile_GivesBitIdenticalOutputsAndSchema()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"autoencoder-{Guid.NewGuid():N}.zip");
+        try
+        {
+            AssertPipelineRoundTrip((ml, model, schema) =>
+            {
+                ml.Model.Save(model, schema, path);
+                return ml.Model.Load(path, out _);
+            });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Load_PipelineSavedToStream_GivesBitIdenticalOutputsAndSchema()
+        => AssertPipelineRoundTrip((ml, model, schema) => LoadFromBytes(ml, SaveToBytes(ml, model, schema)));
+
+    private static void AssertPipelineRoundTrip(Func<MLContext, ITransformer, DataViewSchema, ITransformer> saveAndLoad)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Data(ml);
+        using var original = ml.Transforms.NormalizeMinMax("Features").Append(ml.Transforms.Autoencoder(Options())).Fit(data);
+
+        var loaded = saveAndLoad(ml, original, data.Schema);
+        try
+        {
+            var (latent, reconstruction, error) = Outputs(original, data);
+            var (loadedLatent, loadedReconstruction, loadedError) = Outputs(loaded, data);
+            AssertBitIdentical(latent, loadedLatent);
+            AssertBitIdentical(reconstruction, loadedReconstruction);
+            AssertBitIdentical(error, loadedError);
+
+            var expected = original.GetOutputSchema(data.Schema);
+            var actual = loaded.GetOutputSchema(data.Schema);
+            Assert.Equal(expected.Select(c => (c.Name, c.Type, c.IsHidden)), actual.Select(c => (c.Name, c.Type, c.IsHidden)));
+            Assert.Equal(Shape(expected), Shape(actual));
+            Assert.Equal(3, ((VectorDataViewType)actual["Latent"].Type).Size);
+        }
+        finally
+        {
+            (loaded as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>The schema as estimators see it: per column its name, kind, item type, key-ness and annotation names.</summary>
+    private static IEnumerable<string> Shape(DataViewSchema schema)
+        => MLNetInternals.CreateShape(schema).Select(c => $"{c.Name}:{c.Kind}:{c.ItemType}:{c.IsKey}:{string.Join("+", c.Annotations.Select(a => a.Name))}");
+
+    /// <summary>
+    /// The model is saved here and loaded in a fresh <c>dotnet exec</c> of the test assembly that never mentions the
+    /// library before <c>Model.Load</c> (see <see cref="PersistenceChildProcess"/>): ML.NET must find the loader from
+    /// the file, and the child's outputs must be the original's, bit for bit.
+    /// </summary>
+    [Fact]
+    public async Task Load_InFreshProcess_GivesBitIdenticalOutputs()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = PersistenceChildProcess.Data(ml);
+        using var original = ml.Transforms.NormalizeMinMax("Features").Append(ml.Transforms.Autoencoder(Options())).Fit(data);
+        string expected = PersistenceChildProcess.Fingerprint(ml, original);
+        string path = Path.Combine(Path.GetTempPath(), $"autoencoder-child-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(original, data.Schema, path);
+
+            var (exitCode, output, error) = await TestAssemblyProcess.RunAsync(PersistenceChildProcess.ModelPathVariable, path);
+
+            Assert.True(exitCode == 0, $"Child exited with {exitCode}.\nstdout:\n{output}\nstderr:\n{error}");
+            string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains(PersistenceChildProcess.LoadedBeforePrefix + "False", lines);
+            Assert.Equal(expected.Split('\n', StringSplitOptions.RemoveEmptyEntries), lines.Where(l => !l.StartsWith(PersistenceChildProcess.LoadedBeforePrefix, StringComparison.Ordinal)));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Load_TrainingHistory_SurvivesExactly()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Data(ml);
+        using var original = ml.Transforms.Autoencoder(Options()).Fit(data);
+
+        using var loaded = Assert.IsType<AutoencoderTransformer>(LoadFromBytes(ml, SaveToBytes(ml, original, data.Schema)));
+
+        Assert.Equal(3, original.TrainingHistory.Count);
+        Assert.All(original.TrainingHistory, e => Assert.NotNull(e.ValidationLoss));
+        Assert.Equal(
+            original.TrainingHistory.Select(e => (e.Epoch, e.TrainingLoss, e.ValidationLoss, e.LearningRate, e.Seconds)),
+            loaded.TrainingHistory.Select(e => (e.Epoch, e.TrainingLoss, e.ValidationLoss, e.LearningRate, e.Seconds)));
+    }
+
+    [Fact]
+    public void Load_EntryFromNewerFormatVersion_ThrowsNamingNewerVersion()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Data(ml);
+        using var original = ml.Transforms.NormalizeMinMax("Features").Append(ml.Transforms.Autoencoder(Options())).Fit(data);
+        byte[] newer = PatchAutoencoderEntry(SaveToBytes(ml, original, data.Schema), entry =>
+        {
+            // ModelVerWritten (0x48) and ModelVerReadable (0x4C): a future format that this version cannot read.
+            BitConverter.TryWriteBytes(entry.AsSpan(0x48), 0x00020001u);
+            BitConverter.TryWriteBytes(entry.AsSpan(0x4C), 0x00020001u);
+        });
+
+        var exception = Assert.ThrowsAny<Exception>(() => LoadFromBytes(ml, newer));
+
+        var cause = Assert.Single(Chain(exception), e => e.Message.Contains("newer version of Microsoft.ML.Autoencoder", StringComparison.Ordinal));
+        Assert.IsType<FormatException>(cause);
+        Assert.Contains("0x00020001", cause.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_TruncatedFile_ThrowsNamingZip()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Data(ml);
+        using var original = ml.Transforms.Autoencoder(Options()).Fit(data);
+        byte[] bytes = SaveToBytes(ml, original, data.Schema);
+
+        var exception = Assert.Throws<FormatException>(() => LoadFromBytes(ml, bytes[..(bytes.Length / 2)]));
+
+        Assert.Contains("zip", exception.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidDataException>(exception.InnerException);
+    }
+
+    /// <summary>A valid zip whose autoencoder entry lost its second half: ML.NET's header check refuses it before our loader runs.</summary>
+    [Fact]
+    public void Load_TruncatedAutoencoderEntry_ThrowsFormatException()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Data(ml);
+        using var original = ml.Transforms.Autoencoder(Options()).Fit(data);
+        byte[] truncated = PatchAutoencoderEntry(SaveToBytes(ml, original, data.Schema), _ => { }, keep: entry => entry.Length / 2);
+        long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        Assert.Throws<FormatException>(() => LoadFromBytes(ml, truncated));
+
+        Assert.Equal(liveBefore, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    /// <summary>
+    /// A consistent header (ML.NET's checks pass) but a model block with one value changed. The model block starts right
+    /// after the 256-byte header: input size (0x100), latent dimension, four string ids, output activation, loss (0x11C),
+    /// variational flag (one byte), architecture length (0x121). The input size case fails while reading the weights, after the network was built,
+    /// which the loader must then free: no half-loaded model, no leaked tensors.
+    /// </summary>
+    [Theory]
+    [InlineData(0x100, Size + 1, "Weight tensor '_encoder.linear0.weight' has shape [16, 20], but the architecture needs [16, 21]")]
+    [InlineData(0x104, Size, "The latent dimension 20 must be positive and smaller than the input size 20")]
+    [InlineData(0x11C, 9, "Unknown loss 9")]
+    [InlineData(0x121, 1_000_000, "The model block ends before the architecture description (1000000 bytes needed")]
+    public void Load_CorruptModelBlock_ThrowsNamingProblemAndFreesTensors(int offset, int value, string expectedMessage)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Data(ml);
+        using var original = ml.Transforms.Autoencoder(Options()).Fit(data);
+        byte[] corrupt = PatchAutoencoderEntry(SaveToBytes(ml, original, data.Schema), entry =>
+        {
+            Assert.Equal(Size, BitConverter.ToInt32(entry, 0x100));
+            BitConverter.TryWriteBytes(entry.AsSpan(offset), value);
+        });
+        long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        var exception = Assert.ThrowsAny<Exception>(() => LoadFromBytes(ml, corrupt));
+
+        Assert.Equal(liveBefore, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        var cause = Assert.Single(Chain(exception), e => e is FormatException && e.Message.StartsWith("Cannot load the autoencoder model", StringComparison.Ordinal));
+        Assert.Contains(expectedMessage, cause.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_Model_LeavesTorchGlobalGeneratorUnchanged()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Data(ml);
+        using var original = ml.Transforms.Autoencoder(Options()).Fit(data);
+        byte[] bytes = SaveToBytes(ml, original, data.Schema);
+
+        torch.manual_seed(123);
+        using (var expected = torch.rand(8))
+        {
+            torch.manual_seed(123);
+            using var loaded = (AutoencoderTransformer)LoadFromBytes(ml, bytes);
+            using var actual = torch.rand(8);
+
+            Assert.Equal(expected.data<float>().ToArray(), actual.data<float>().ToArray());
+        }
+    }
+
+    [Fact]
+    public void Save_DisposedTransformer_ThrowsObjectDisposed()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Data(ml);
+        var model = ml.Transforms.Autoencoder(Options()).Fit(data);
+        model.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => SaveToBytes(ml, model, data.Schema));
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+            yield return e;
+    }
+
+    /// <summary>Rewrites the zip's autoencoder entry (found by the model signature in its header) with <paramref name="patch"/>.</summary>
+    private static byte[] PatchAutoencoderEntry(byte[] zip, Action<byte[]> patch, Func<byte[], int>? keep = null)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(zip);
+        using (var archive = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var found = archive.Entries.Where(e => e.Name == "Model.key").Select(e => (Entry: e, Bytes: ReadAll(e)))
+                .Single(e => BitConverter.ToUInt64(e.Bytes, 0x40) == s_modelSignature);
+            patch(found.Bytes);
+            using var entryStream = found.Entry.Open();
+            entryStream.SetLength(0);
+            entryStream.Write(found.Bytes, 0, keep?.Invoke(found.Bytes) ?? found.Bytes.Length);
+        }
+        return stream.ToArray();
+    }
+
+    private static byte[] ReadAll(ZipArchiveEntry entry)
+    {
+        using var entryStream = entry.Open();
+        using var copy = new MemoryStream();
+        entryStream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}
