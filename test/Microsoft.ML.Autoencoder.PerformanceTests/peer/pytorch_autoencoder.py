@@ -34,6 +34,8 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads and OpenBLAS thread count")
+    p.add_argument("--blas-threads", type=int, default=0,
+                   help="OpenBLAS thread count (OPENBLAS_NUM_THREADS); default = --threads")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--batch-size", type=int, default=256)
     p.add_argument("--lr", type=float, default=1e-3)
@@ -60,7 +62,7 @@ ARGS = parse_args()
 _ENV_BEFORE = {k: os.environ.get(k) for k in
                ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
 if not ARGS.no_pin_blas_threads:
-    os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.threads)
+    os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads or ARGS.threads)
     os.environ["OMP_NUM_THREADS"] = str(ARGS.threads)
 
 import numpy as np  # noqa: E402
@@ -290,6 +292,7 @@ def main():
         "python": platform.python_version(),
         "numpy": np.__version__,
         "threads": a.threads,
+        "blas_threads_requested": (a.blas_threads or a.threads) if not a.no_pin_blas_threads else None,
         "torch_num_threads": torch.get_num_threads(),
         "torch_num_interop_threads": torch.get_num_interop_threads(),
         "env_before_pinning": _ENV_BEFORE,
