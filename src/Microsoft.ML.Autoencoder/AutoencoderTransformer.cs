@@ -33,6 +33,7 @@ namespace Microsoft.ML.Autoencoder
         private readonly AutoencoderModelDescription _description;
         private readonly AutoencoderNetwork _network;
         private readonly object _networkLock = new object();
+        private readonly Device _device;
         private bool _disposed;
 
         /// <summary>
@@ -44,6 +45,7 @@ namespace Microsoft.ML.Autoencoder
             _description = description;
             _network = network;
             _network.eval();
+            _device = network.parameters().FirstOrDefault()?.device ?? torch.CPU;
             TrainingHistory = history;
         }
 
@@ -146,7 +148,7 @@ namespace Microsoft.ML.Autoencoder
                 {
                     using var scope = torch.NewDisposeScope();
                     int batch = Math.Min(InferenceBatchSize, count - start);
-                    var input = TensorConversion.ToTensor(latent.AsSpan(start * LatentDimension), batch, LatentDimension);
+                    var input = TensorConversion.ToTensor(latent.AsSpan(start * LatentDimension), batch, LatentDimension, _device);
                     TensorConversion.CopyTo(_network.Decode(input), rows.AsSpan(start * InputSize, batch * InputSize));
                 }
             }
@@ -204,7 +206,7 @@ namespace Microsoft.ML.Autoencoder
                 {
                     using var scope = torch.NewDisposeScope();
                     int batch = Math.Min(InferenceBatchSize, rowCount - start);
-                    var x = TensorConversion.ToTensor(input.AsSpan(start * InputSize), batch, InputSize);
+                    var x = TensorConversion.ToTensor(input.AsSpan(start * InputSize), batch, InputSize, _device);
                     var code = _network.Encode(x);
                     if (latent is not null)
                         TensorConversion.CopyTo(code, latent.AsSpan(start * LatentDimension, batch * LatentDimension));

@@ -8,12 +8,16 @@ namespace Microsoft.ML.Autoencoder.Data
     /// <summary>Copies between managed float buffers and contiguous CPU tensors in one block copy.</summary>
     internal static class TensorConversion
     {
-        /// <summary>Creates a <c>[rows, columns]</c> tensor holding a copy of <paramref name="values"/>.</summary>
-        public static Tensor ToTensor(ReadOnlySpan<float> values, long rows, long columns)
+        /// <summary>
+        /// Creates a <c>[rows, columns]</c> tensor on <paramref name="device"/> holding a copy of
+        /// <paramref name="values"/>. Call it inside a dispose scope: off the CPU, the CPU staging tensor is
+        /// left to the scope.
+        /// </summary>
+        public static Tensor ToTensor(ReadOnlySpan<float> values, long rows, long columns, Device device)
         {
             var tensor = torch.empty(rows, columns, dtype: ScalarType.Float32);
             values.Slice(0, checked((int)(rows * columns))).CopyTo(MemoryMarshal.Cast<byte, float>(tensor.bytes));
-            return tensor;
+            return device.type == DeviceType.CPU ? tensor : tensor.to(device);
         }
 
         /// <summary>Copies a tensor's values, in row-major order, into <paramref name="destination"/>.</summary>

@@ -56,7 +56,9 @@ namespace Microsoft.ML.Autoencoder.Training
                 var network = options.Architecture.CreateNetwork(_inputSize, options.LatentDimension, options.OutputActivation, isVariational: false);
                 try
                 {
-                    var history = RunEpochs(channel, network, train, validation, seed);
+                    var device = DeviceSelection.Choose(_host, channel);
+                    network.to(device);
+                    var history = RunEpochs(channel, network, train, validation, seed, device);
                     network.eval();
                     return (network, history);
                 }
@@ -86,12 +88,12 @@ namespace Microsoft.ML.Autoencoder.Training
             return (all.SelectRows(order[validationRows..]), all.SelectRows(order[..validationRows]));
         }
 
-        private List<EpochSummary> RunEpochs(IChannel channel, AutoencoderNetwork network, FeatureMatrix train, FeatureMatrix? validation, int seed)
+        private List<EpochSummary> RunEpochs(IChannel channel, AutoencoderNetwork network, FeatureMatrix train, FeatureMatrix? validation, int seed, Device device)
         {
             var options = _options;
             var history = new List<EpochSummary>();
-            using var trainTensor = train.AsTensor();
-            using var validationTensor = validation?.AsTensor();
+            using var trainTensor = ToDevice(train.AsTensor(), device);
+            using var validationTensor = validation is null ? null : ToDevice(validation.AsTensor(), device);
             using var shuffleGenerator = new Generator((ulong)seed);
             var optimizer = CreateOptimizer(network);
             Dictionary<string, Tensor>? bestWeights = null;
@@ -108,7 +110,7 @@ namespace Microsoft.ML.Autoencoder.Training
                     double learningRate = optimizer.ParamGroups.First().LearningRate;
                     network.train();
                     double lossSum = 0;
-                    using (var order = options.Shuffle ? torch.randperm(rows, generator: shuffleGenerator) : torch.arange(rows))
+                    using (var order = ToDevice(options.Shuffle ? torch.randperm(rows, generator: shuffleGenerator) : torch.arange(rows), device))
                     {
                         for (long start = 0; start < rows; start += options.BatchSize)
                         {
@@ -185,6 +187,15 @@ namespace Microsoft.ML.Autoencoder.Training
                 }
             }
             return sum / rows;
+        }
+
+        /// <summary>Moves a CPU tensor to <paramref name="device"/>, disposing the CPU copy when it moved.</summary>
+        private static Tensor ToDevice(Tensor tensor, Device device)
+        {
+            if (tensor.device_type == device.type && tensor.device_index == device.index)
+                return tensor;
+            using (tensor)
+                return tensor.to(device);
         }
 
         private static Dictionary<string, Tensor> Snapshot(AutoencoderNetwork network, Dictionary<string, Tensor>? previous)
