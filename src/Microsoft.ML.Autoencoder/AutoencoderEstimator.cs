@@ -51,7 +51,7 @@ namespace Microsoft.ML.Autoencoder
         /// <summary>
         /// Trains the autoencoder on the input column of <paramref name="input"/>.
         /// </summary>
-        /// <exception cref="ArgumentOutOfRangeException">The input column is missing or is not a known-size vector of floats, or the latent dimension is not smaller than the input size.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">The input column is missing or is not a known-size vector of floats, the latent dimension is not smaller than the input size, or the column's size does not fit the architecture's shape (for example an image's channels x height x width).</exception>
         /// <exception cref="InvalidOperationException">The data is empty, has NaN or infinite values (the row is named), or training diverged.</exception>
         /// <exception cref="OperationCanceledException">The MLContext's execution was cancelled.</exception>
         public AutoencoderTransformer Fit(IDataView input)
@@ -59,7 +59,10 @@ namespace Microsoft.ML.Autoencoder
             if (input is null)
                 throw new ArgumentNullException(nameof(input));
             int inputSize = SchemaValidation.CheckInputColumn(input.Schema, _options.InputColumnName, "training data");
-            _options.CheckFitsInputSize(inputSize);
+            // The trained model keeps its own options, with the architecture's shape resolved from the column.
+            var options = _options.Clone();
+            options.Architecture = options.Architecture.ForInputColumn(_options.InputColumnName, (VectorDataViewType)input.Schema[_options.InputColumnName].Type);
+            options.CheckFitsInputSize(inputSize);
             if (_options.ValidationData is IDataView validation)
             {
                 int validationSize = SchemaValidation.CheckInputColumn(validation.Schema, _options.InputColumnName, "validation data");
@@ -67,9 +70,9 @@ namespace Microsoft.ML.Autoencoder
                     throw new ArgumentOutOfRangeException(nameof(Options.ValidationData), $"Column '{_options.InputColumnName}' has {validationSize} values in the validation data but {inputSize} in the training data.");
             }
 
-            var trainer = new AutoencoderTrainer(_host, _options, inputSize);
+            var trainer = new AutoencoderTrainer(_host, options, inputSize);
             var (network, history) = trainer.Train(input);
-            return new AutoencoderTransformer(AutoencoderModelDescription.FromOptions(_options, network), network, history);
+            return new AutoencoderTransformer(AutoencoderModelDescription.FromOptions(options, network), network, history);
         }
 
         /// <summary>

@@ -1,4 +1,5 @@
 using System.IO;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoder.Architectures
 {
@@ -19,6 +20,15 @@ namespace Microsoft.ML.Autoencoder.Architectures
         /// <param name="inputSize">The number of values in one input row.</param>
         /// <param name="latentDimension">The size of the latent code.</param>
         internal abstract void Validate(int inputSize, int latentDimension);
+
+        /// <summary>
+        /// Returns the architecture to train on the input column <paramref name="columnName"/> of type
+        /// <paramref name="columnType"/>: architectures that read rows as shaped data (images, sequences)
+        /// return a copy whose unset shape options are taken from the column's dimensions, and throw an
+        /// <see cref="System.ArgumentOutOfRangeException"/> when the column's size does not fit the shape.
+        /// The default returns the architecture itself.
+        /// </summary>
+        internal virtual AutoencoderArchitecture ForInputColumn(string columnName, VectorDataViewType columnType) => this;
 
         /// <summary>
         /// Creates the untrained network. Weights are initialized from torch's global generator, which
@@ -51,6 +61,8 @@ namespace Microsoft.ML.Autoencoder.Architectures
             return kind switch
             {
                 ArchitectureKind.Dense => DenseArchitecture.ReadSettings(reader),
+                ArchitectureKind.Convolutional => ConvolutionalArchitecture.ReadSettings(reader),
+                ArchitectureKind.Recurrent => RecurrentArchitecture.ReadSettings(reader),
                 _ => throw new InvalidDataException($"Unknown autoencoder architecture kind {(int)kind}; the model may come from a newer version of Microsoft.ML.Autoencoder."),
             };
         }
@@ -59,6 +71,8 @@ namespace Microsoft.ML.Autoencoder.Architectures
         private protected enum ArchitectureKind
         {
             Dense = 1,
+            Convolutional = 2,
+            Recurrent = 3,
         }
     }
 }
