@@ -8,6 +8,7 @@ internal sealed record OurResult(
     double[] TrainingLosses,
     double FitSeconds,
     double? ReadSeconds,
+    double SourceCursorSeconds,
     double HeldOutMse,
     double TransformSeconds,
     double EncodeSeconds,
