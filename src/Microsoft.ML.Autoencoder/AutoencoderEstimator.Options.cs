@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Data;
 using Microsoft.ML.Autoencoder.Persistence;
 using Microsoft.ML.Autoencoder.Training;
+using Microsoft.ML.Autoencoder.Variants;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoder
@@ -28,6 +30,13 @@ namespace Microsoft.ML.Autoencoder
             /// </summary>
             public string? ReconstructionErrorColumnName { get; set; }
 
+            /// <summary>
+            /// The output column for the log-variance of a variational model's latent distribution (a vector
+            /// of <see cref="LatentDimension"/> floats), or <see langword="null"/> for none. Needs
+            /// <see cref="Variational"/>; the latent column then holds the distribution's mean.
+            /// </summary>
+            public string? LogVarianceColumnName { get; set; }
+
             /// <summary>The size of the latent code; it must be smaller than the input size.</summary>
             public int LatentDimension { get; set; } = Defaults.LatentDimension;
 
@@ -36,6 +45,46 @@ namespace Microsoft.ML.Autoencoder
 
             /// <summary>The activation of the decoder's output.</summary>
             public OutputActivation OutputActivation { get; set; } = OutputActivation.Sigmoid;
+
+            /// <summary>
+            /// Corrupts the training inputs (Gaussian noise, masking or both) to make a denoising autoencoder;
+            /// <see langword="null"/> for none. Combines with the other variants.
+            /// </summary>
+            public DenoisingOptions? Denoising { get; set; }
+
+            /// <summary>
+            /// Adds an L1 penalty on the latent activations to make a sparse autoencoder;
+            /// <see langword="null"/> for none. Combines with the other variants.
+            /// </summary>
+            public SparsityOptions? Sparsity { get; set; }
+
+            /// <summary>
+            /// Adds the encoder Jacobian's squared Frobenius norm to make a contractive autoencoder;
+            /// <see langword="null"/> for none. Needs a <see cref="DenseArchitecture"/> without batch
+            /// normalization. Combines with the other variants.
+            /// </summary>
+            public ContractiveOptions? Contractive { get; set; }
+
+            /// <summary>
+            /// Makes a variational autoencoder (the encoder outputs a latent mean and log-variance, the loss
+            /// adds a KL divergence from the standard normal prior); <see langword="null"/> for a deterministic
+            /// one. Combines with the other variants, which then act on the latent mean.
+            /// </summary>
+            public VariationalOptions? Variational { get; set; }
+
+            /// <summary>
+            /// A trained model whose weights start the training (warm start), to continue training or to
+            /// fine-tune on new data. Its input size, <see cref="LatentDimension"/>, <see cref="Architecture"/>
+            /// and whether it is <see cref="Variational"/> must be those configured here. It is only read; the
+            /// new transformer has weights of its own.
+            /// </summary>
+            public AutoencoderTransformer? InitialModel { get; set; }
+
+            /// <summary>
+            /// With <see cref="InitialModel"/>, keeps the encoder's weights (and batch-normalization
+            /// statistics) fixed and trains the decoder only, so that latent codes do not change.
+            /// </summary>
+            public bool FreezeEncoder { get; set; }
 
             /// <summary>The reconstruction loss minimized in training.</summary>
             public ReconstructionLoss Loss { get; set; } = Defaults.Loss;
@@ -113,26 +162,33 @@ namespace Microsoft.ML.Autoencoder
             {
                 var clone = (Options)MemberwiseClone();
                 clone.Architecture = Architecture.Clone();
+                clone.Denoising = Denoising?.Clone();
+                clone.Sparsity = Sparsity?.Clone();
+                clone.Contractive = Contractive?.Clone();
+                clone.Variational = Variational?.Clone();
                 return clone;
             }
 
             /// <summary>The output columns in schema order; vector sizes use <paramref name="inputSize"/>.</summary>
             internal IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns(int inputSize)
-                => AutoencoderModelDescription.OutputColumns(LatentColumnName, ReconstructionColumnName, ReconstructionErrorColumnName, LatentDimension, inputSize);
+                => AutoencoderModelDescription.OutputColumns(LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName, LatentDimension, inputSize);
 
             /// <summary>Checks the options that do not depend on the data.</summary>
             internal void Validate()
             {
                 if (string.IsNullOrWhiteSpace(InputColumnName))
                     throw new ArgumentException("The input column name must be given.", nameof(InputColumnName));
-                if (LatentColumnName is null && ReconstructionColumnName is null && ReconstructionErrorColumnName is null)
-                    throw new ArgumentException("At least one output column (latent, reconstruction or reconstruction error) must be named.", nameof(LatentColumnName));
+                var outputNames = new[] { LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName };
+                if (outputNames.All(name => name is null))
+                    throw new ArgumentException("At least one output column (latent, log-variance, reconstruction or reconstruction error) must be named.", nameof(LatentColumnName));
                 CheckName(LatentColumnName, nameof(LatentColumnName));
+                CheckName(LogVarianceColumnName, nameof(LogVarianceColumnName));
                 CheckName(ReconstructionColumnName, nameof(ReconstructionColumnName));
                 CheckName(ReconstructionErrorColumnName, nameof(ReconstructionErrorColumnName));
-                if (LatentColumnName is not null && (LatentColumnName == ReconstructionColumnName || LatentColumnName == ReconstructionErrorColumnName)
-                    || ReconstructionColumnName is not null && ReconstructionColumnName == ReconstructionErrorColumnName)
+                if (outputNames.OfType<string>().Distinct().Count() != outputNames.OfType<string>().Count())
                     throw new ArgumentException("The output columns must have different names.", nameof(LatentColumnName));
+                if (LogVarianceColumnName is not null && Variational is null)
+                    throw new ArgumentException("Only a variational model has a log-variance: set Variational, or set LogVarianceColumnName to null.", nameof(LogVarianceColumnName));
                 if (LatentDimension <= 0)
                     throw new ArgumentOutOfRangeException(nameof(LatentDimension), LatentDimension, "The latent dimension must be positive.");
                 if (Architecture is null)
@@ -171,6 +227,34 @@ namespace Microsoft.ML.Autoencoder
                 if (NumberOfThreads is int threads && threads <= 0)
                     throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), threads, "The number of threads must be positive.");
                 Architecture.Validate(inputSize: LatentDimension + 1, LatentDimension);
+                Denoising?.Validate();
+                Sparsity?.Validate();
+                Variational?.Validate();
+                if (Contractive is not null)
+                {
+                    Contractive.Validate();
+                    if (Architecture is not DenseArchitecture dense)
+                        throw new ArgumentException($"The contractive penalty needs a {nameof(DenseArchitecture)}, not a {Architecture.GetType().Name}: its exact Jacobian costs one backward pass per latent unit, which is not supported for other architectures.", nameof(Contractive));
+                    if (dense.BatchNormalization)
+                        throw new ArgumentException("The contractive penalty needs each row encoded independently of the others, which batch normalization prevents in training: turn off DenseArchitecture.BatchNormalization.", nameof(Contractive));
+                }
+                if (FreezeEncoder && InitialModel is null)
+                    throw new ArgumentException("Freezing the encoder needs trained encoder weights: set InitialModel.", nameof(FreezeEncoder));
+            }
+
+            /// <summary>Checks that <see cref="InitialModel"/>, if any, has the configured shape.</summary>
+            internal void CheckInitialModel(int inputSize)
+            {
+                if (InitialModel is not AutoencoderTransformer initial)
+                    return;
+                if (initial.InputSize != inputSize)
+                    throw new ArgumentException($"The initial model was trained on {initial.InputSize} values per row, but input column '{InputColumnName}' has {inputSize}.", nameof(InitialModel));
+                if (initial.LatentDimension != LatentDimension)
+                    throw new ArgumentException($"The initial model has a latent dimension of {initial.LatentDimension}, but LatentDimension is {LatentDimension}; configure the initial model's.", nameof(InitialModel));
+                if (initial.IsVariational != Variational is not null)
+                    throw new ArgumentException(initial.IsVariational
+                        ? "The initial model is variational: set Variational to continue training it."
+                        : "The initial model is not variational: its encoder has no log-variance head, so Variational must be null.", nameof(InitialModel));
             }
 
             /// <summary>Checks the options that depend on the input size.</summary>

@@ -24,7 +24,12 @@ namespace Microsoft.ML.Autoencoder
     /// <para>
     /// Output: any of a latent column (vector of <see cref="Options.LatentDimension"/> floats), a
     /// reconstruction column (vector of the input size) and a reconstruction-error column (a float, the
-    /// row's loss). Other columns pass through unchanged.
+    /// row's loss); for a variational model also a log-variance column. Other columns pass through unchanged.
+    /// </para>
+    /// <para>
+    /// Variants, set through <see cref="Options"/> and combinable: <see cref="Options.Denoising"/>,
+    /// <see cref="Options.Sparsity"/>, <see cref="Options.Contractive"/> and <see cref="Options.Variational"/>
+    /// (see docs/variants). <see cref="Options.InitialModel"/> continues training from a trained model.
     /// </para>
     /// <para>
     /// Training runs mini-batches over shuffled rows until <see cref="Options.MaximumNumberOfEpochs"/> or
@@ -52,6 +57,7 @@ namespace Microsoft.ML.Autoencoder
         /// Trains the autoencoder on the input column of <paramref name="input"/>.
         /// </summary>
         /// <exception cref="ArgumentOutOfRangeException">The input column is missing or is not a known-size vector of floats, the latent dimension is not smaller than the input size, or the column's size does not fit the architecture's shape (for example an image's channels x height x width).</exception>
+        /// <exception cref="ArgumentException">The initial model's shape differs from the configured one.</exception>
         /// <exception cref="InvalidOperationException">The data is empty, has NaN or infinite values (the row is named), or training diverged.</exception>
         /// <exception cref="OperationCanceledException">The MLContext's execution was cancelled.</exception>
         public AutoencoderTransformer Fit(IDataView input)
@@ -63,6 +69,7 @@ namespace Microsoft.ML.Autoencoder
             var options = _options.Clone();
             options.Architecture = options.Architecture.ForInputColumn(_options.InputColumnName, (VectorDataViewType)input.Schema[_options.InputColumnName].Type);
             options.CheckFitsInputSize(inputSize);
+            options.CheckInitialModel(inputSize);
             if (_options.ValidationData is IDataView validation)
             {
                 int validationSize = SchemaValidation.CheckInputColumn(validation.Schema, _options.InputColumnName, "validation data");

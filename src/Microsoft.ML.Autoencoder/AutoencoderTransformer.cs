@@ -15,7 +15,9 @@ namespace Microsoft.ML.Autoencoder
     /// A trained autoencoder. <see cref="Transform"/> adds the latent code, the reconstruction and the
     /// reconstruction error of the input column (whichever were named in the options); the
     /// <see cref="Encode(float[])"/>, <see cref="Decode(float[])"/> and <see cref="Reconstruct(float[])"/>
-    /// methods do the same on plain arrays, and <see cref="Decode(float[])"/> generates new data from latent vectors.
+    /// methods do the same on plain arrays. <see cref="Decode(float[])"/> generates new data from latent vectors,
+    /// <see cref="Interpolate(float[], float[], int)"/> along the line between two rows' codes, and, for a
+    /// variational model, <see cref="Sample(int, int)"/> from the prior (see docs/generation.md).
     /// </summary>
     /// <remarks>
     /// The transformer holds the network's weights in native (libtorch) memory; dispose it to free them at once.
@@ -60,6 +62,15 @@ namespace Microsoft.ML.Autoencoder
 
         /// <summary>The latent column's name, or <see langword="null"/> when it is not produced.</summary>
         public string? LatentColumnName => _description.LatentColumnName;
+
+        /// <summary>
+        /// Whether the model is a variational autoencoder: its latent column and <see cref="Encode(float[])"/>
+        /// give the mean of the latent distribution, and <see cref="Sample(int, int)"/> is available.
+        /// </summary>
+        public bool IsVariational => _description.IsVariational;
+
+        /// <summary>The log-variance column's name (variational models only), or <see langword="null"/> when it is not produced.</summary>
+        public string? LogVarianceColumnName => _description.LogVarianceColumnName;
 
         /// <summary>The reconstruction column's name, or <see langword="null"/> when it is not produced.</summary>
         public string? ReconstructionColumnName => _description.ReconstructionColumnName;
@@ -122,14 +133,14 @@ namespace Microsoft.ML.Autoencoder
             }
         }
 
-        /// <summary>Encodes rows to latent codes.</summary>
+        /// <summary>Encodes rows to latent codes (for a variational model, the means of their latent distributions).</summary>
         /// <param name="rows">Rows of <see cref="InputSize"/> values, one after the other.</param>
         /// <returns>The latent codes, <see cref="LatentDimension"/> values per row.</returns>
         public float[] Encode(float[] rows)
         {
             int count = CountRows(rows, InputSize, nameof(rows));
             var latent = new float[count * LatentDimension];
-            Map(rows, count, latent, null, null);
+            Map(rows, count, latent, null, null, null);
             return latent;
         }
 
@@ -162,7 +173,7 @@ namespace Microsoft.ML.Autoencoder
         {
             int count = CountRows(rows, InputSize, nameof(rows));
             var reconstruction = new float[count * InputSize];
-            Map(rows, count, null, reconstruction, null);
+            Map(rows, count, null, null, reconstruction, null);
             return reconstruction;
         }
 
@@ -173,8 +184,65 @@ namespace Microsoft.ML.Autoencoder
         {
             int count = CountRows(rows, InputSize, nameof(rows));
             var errors = new float[count];
-            Map(rows, count, null, null, errors);
+            Map(rows, count, null, null, null, errors);
             return errors;
+        }
+
+        /// <summary>
+        /// Generates rows by drawing latent vectors from the standard normal prior and decoding them; a
+        /// variational model only.
+        /// </summary>
+        /// <param name="count">The number of rows to generate.</param>
+        /// <param name="seed">The seed of the draws: the same seed gives the same rows.</param>
+        /// <returns>The generated rows, <see cref="InputSize"/> values per row.</returns>
+        /// <exception cref="InvalidOperationException">The model is not variational.</exception>
+        public float[] Sample(int count, int seed)
+        {
+            if (count < 0)
+                throw new ArgumentOutOfRangeException(nameof(count), count, "The number of rows to sample must be zero or positive.");
+            if (!IsVariational)
+                throw new InvalidOperationException(
+                    "Sampling from the prior needs a variational autoencoder (trained with Options.Variational): a plain autoencoder's latent codes follow no known distribution, "
+                    + "so decoding random vectors gives arbitrary output. Decode latent vectors of your choice instead, for example codes from Encode, "
+                    + "perturbations of them, or the path of Interpolate.");
+            var latent = new float[checked(count * LatentDimension)];
+            using (var generator = new Generator(unchecked((ulong)seed)))
+            using (var scope = torch.NewDisposeScope())
+                TensorConversion.CopyTo(torch.randn(new long[] { count, LatentDimension }, generator: generator), latent);
+            return Decode(latent);
+        }
+
+        /// <summary>
+        /// Decodes <paramref name="steps"/> evenly spaced points on the line between the latent codes of two
+        /// rows (for a variational model, their means), both ends included: the first row is the
+        /// reconstruction of <paramref name="from"/>, the last that of <paramref name="to"/>.
+        /// </summary>
+        /// <param name="from">The row where the path starts, <see cref="InputSize"/> values.</param>
+        /// <param name="to">The row where the path ends, <see cref="InputSize"/> values.</param>
+        /// <param name="steps">The number of rows to return; at least 2.</param>
+        /// <returns>The decoded path, <see cref="InputSize"/> values per row.</returns>
+        public float[] Interpolate(float[] from, float[] to, int steps)
+        {
+            CheckRow(from, nameof(from));
+            CheckRow(to, nameof(to));
+            if (steps < 2)
+                throw new ArgumentOutOfRangeException(nameof(steps), steps, "An interpolation has at least 2 steps (its two ends).");
+            var ends = new float[2 * InputSize];
+            from.CopyTo(ends, 0);
+            to.CopyTo(ends, InputSize);
+            var codes = new float[2 * LatentDimension];
+            Map(ends, 2, codes, null, null, null);
+
+            int dimension = LatentDimension;
+            var path = new float[checked(steps * dimension)];
+            for (int step = 0; step < steps; step++)
+            {
+                // t is exactly 0 at the first step and exactly 1 at the last, so the ends are the rows' own codes.
+                float t = step / (float)(steps - 1);
+                for (int k = 0; k < dimension; k++)
+                    path[step * dimension + k] = (1 - t) * codes[k] + t * codes[dimension + k];
+            }
+            return Decode(path);
         }
 
         /// <summary>Frees the network's native memory. The transformer cannot be used afterwards.</summary>
@@ -195,7 +263,7 @@ namespace Microsoft.ML.Autoencoder
         /// Runs the first <paramref name="rowCount"/> rows of <paramref name="input"/> through the network in
         /// batches and writes the requested outputs (a <see langword="null"/> buffer is not computed).
         /// </summary>
-        internal void Map(float[] input, int rowCount, float[]? latent, float[]? reconstruction, float[]? errors)
+        internal void Map(float[] input, int rowCount, float[]? latent, float[]? logVariance, float[]? reconstruction, float[]? errors)
         {
             bool decode = reconstruction is not null || errors is not null;
             lock (_networkLock)
@@ -207,7 +275,16 @@ namespace Microsoft.ML.Autoencoder
                     using var scope = torch.NewDisposeScope();
                     int batch = Math.Min(InferenceBatchSize, rowCount - start);
                     var x = TensorConversion.ToTensor(input.AsSpan(start * InputSize), batch, InputSize, _device);
-                    var code = _network.Encode(x);
+                    Tensor code;
+                    if (logVariance is not null)
+                    {
+                        (code, var logVarianceBatch) = _network.EncodeDistribution(x);
+                        TensorConversion.CopyTo(logVarianceBatch, logVariance.AsSpan(start * LatentDimension, batch * LatentDimension));
+                    }
+                    else
+                    {
+                        code = _network.Encode(x);
+                    }
                     if (latent is not null)
                         TensorConversion.CopyTo(code, latent.AsSpan(start * LatentDimension, batch * LatentDimension));
                     if (!decode)
@@ -219,6 +296,43 @@ namespace Microsoft.ML.Autoencoder
                         TensorConversion.CopyTo(_network.RowLoss(logits, x, _description.Loss), errors.AsSpan(start, batch));
                 }
             }
+        }
+
+        /// <summary>
+        /// Copies this model's weights into <paramref name="network"/>, a new network of the same
+        /// architecture (warm start).
+        /// </summary>
+        /// <exception cref="ArgumentException">A parameter is missing or has another shape (the architectures differ).</exception>
+        internal void CopyWeightsTo(AutoencoderNetwork network)
+        {
+            lock (_networkLock)
+            {
+                ThrowIfDisposed();
+                var source = _network.state_dict();
+                var target = network.state_dict();
+                foreach (var name in source.Keys.Union(target.Keys))
+                {
+                    if (!source.TryGetValue(name, out var from) || !target.TryGetValue(name, out var to))
+                        throw new ArgumentException(
+                            $"The initial model's network {(source.ContainsKey(name) ? "has" : "lacks")} the parameter '{name}' that the configured architecture {(source.ContainsKey(name) ? "lacks" : "has")}: configure the initial model's architecture.",
+                            nameof(AutoencoderEstimator.Options.InitialModel));
+                    if (!from.shape.SequenceEqual(to.shape))
+                        throw new ArgumentException(
+                            $"The initial model's parameter '{name}' has shape [{string.Join(", ", from.shape)}], but the configured architecture's has [{string.Join(", ", to.shape)}]: configure the initial model's architecture.",
+                            nameof(AutoencoderEstimator.Options.InitialModel));
+                }
+                using var noGrad = torch.no_grad();
+                foreach (var (name, tensor) in target)
+                    tensor.copy_(source[name]);
+            }
+        }
+
+        private void CheckRow(float[] row, string parameterName)
+        {
+            if (row is null)
+                throw new ArgumentNullException(parameterName);
+            if (row.Length != InputSize)
+                throw new ArgumentException($"The row has {row.Length} values; the autoencoder takes {InputSize}.", parameterName);
         }
 
         private void CheckInput(DataViewSchema inputSchema)

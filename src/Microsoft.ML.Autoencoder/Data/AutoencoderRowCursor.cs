@@ -41,7 +41,7 @@ namespace Microsoft.ML.Autoencoder.Data
 
             _input = source.GetRowCursor(sourceColumns, rand);
             _buffers = new OutputBuffers(parent, batched ? AutoencoderTransformer.InferenceBatchSize : 1,
-                latent: IsActive(OutputKind.Latent), reconstruction: IsActive(OutputKind.Reconstruction), error: IsActive(OutputKind.ReconstructionError));
+                latent: IsActive(OutputKind.Latent), logVariance: IsActive(OutputKind.LogVariance), reconstruction: IsActive(OutputKind.Reconstruction), error: IsActive(OutputKind.ReconstructionError));
             if (anyOutput)
             {
                 if (batched)

@@ -55,7 +55,7 @@ namespace Microsoft.ML.Autoencoder.Data
                 int sourceCount = input.Schema.Count;
                 _outputs = parent.OutputColumns.Select((column, i) => (column.Kind, active.Contains(sourceCount + i))).ToArray();
                 _buffers = new OutputBuffers(parent, 1,
-                    latent: IsActive(OutputKind.Latent), reconstruction: IsActive(OutputKind.Reconstruction), error: IsActive(OutputKind.ReconstructionError));
+                    latent: IsActive(OutputKind.Latent), logVariance: IsActive(OutputKind.LogVariance), reconstruction: IsActive(OutputKind.Reconstruction), error: IsActive(OutputKind.ReconstructionError));
                 if (_buffers.AnyOutput)
                     _inputGetter = input.GetGetter<VBuffer<float>>(input.Schema[parent.InputColumnName]);
             }

@@ -11,12 +11,13 @@ namespace Microsoft.ML.Autoencoder.Data
     {
         private readonly AutoencoderTransformer _parent;
 
-        public OutputBuffers(AutoencoderTransformer parent, int capacity, bool latent, bool reconstruction, bool error)
+        public OutputBuffers(AutoencoderTransformer parent, int capacity, bool latent, bool logVariance, bool reconstruction, bool error)
         {
             _parent = parent;
             Capacity = capacity;
             Input = new float[capacity * parent.InputSize];
             Latent = latent ? new float[capacity * parent.LatentDimension] : null;
+            LogVariance = logVariance ? new float[capacity * parent.LatentDimension] : null;
             Reconstruction = reconstruction ? new float[capacity * parent.InputSize] : null;
             Error = error ? new float[capacity] : null;
         }
@@ -27,17 +28,19 @@ namespace Microsoft.ML.Autoencoder.Data
 
         public float[]? Latent { get; }
 
+        public float[]? LogVariance { get; }
+
         public float[]? Reconstruction { get; }
 
         public float[]? Error { get; }
 
-        public bool AnyOutput => Latent is not null || Reconstruction is not null || Error is not null;
+        public bool AnyOutput => Latent is not null || LogVariance is not null || Reconstruction is not null || Error is not null;
 
         /// <summary>Copies one input row into slot <paramref name="slot"/>.</summary>
         public void SetInput(int slot, in VBuffer<float> row) => row.CopyTo(Input.AsSpan(slot * _parent.InputSize, _parent.InputSize));
 
         /// <summary>Computes the outputs of the first <paramref name="rowCount"/> slots.</summary>
-        public void Compute(int rowCount) => _parent.Map(Input, rowCount, Latent, Reconstruction, Error);
+        public void Compute(int rowCount) => _parent.Map(Input, rowCount, Latent, LogVariance, Reconstruction, Error);
 
         /// <summary>
         /// Creates the getter of output <paramref name="kind"/>; <paramref name="currentSlot"/> makes sure
@@ -49,6 +52,8 @@ namespace Microsoft.ML.Autoencoder.Data
             {
                 case OutputKind.Latent:
                     return VectorGetter(Latent!, _parent.LatentDimension, currentSlot);
+                case OutputKind.LogVariance:
+                    return VectorGetter(LogVariance!, _parent.LatentDimension, currentSlot);
                 case OutputKind.Reconstruction:
                     return VectorGetter(Reconstruction!, _parent.InputSize, currentSlot);
                 default:

@@ -4,6 +4,7 @@ namespace Microsoft.ML.Autoencoder.Data
     internal enum OutputKind
     {
         Latent,
+        LogVariance,
         Reconstruction,
         ReconstructionError,
     }

@@ -21,6 +21,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
             int latentDimension,
             string inputColumnName,
             string? latentColumnName,
+            string? logVarianceColumnName,
             string? reconstructionColumnName,
             string? reconstructionErrorColumnName,
             OutputActivation outputActivation,
@@ -32,6 +33,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
             LatentDimension = latentDimension;
             InputColumnName = inputColumnName;
             LatentColumnName = latentColumnName;
+            LogVarianceColumnName = logVarianceColumnName;
             ReconstructionColumnName = reconstructionColumnName;
             ReconstructionErrorColumnName = reconstructionErrorColumnName;
             OutputActivation = outputActivation;
@@ -47,6 +49,9 @@ namespace Microsoft.ML.Autoencoder.Persistence
         public string InputColumnName { get; }
 
         public string? LatentColumnName { get; }
+
+        /// <summary>The log-variance column of a variational model, or <see langword="null"/>.</summary>
+        public string? LogVarianceColumnName { get; }
 
         public string? ReconstructionColumnName { get; }
 
@@ -72,6 +77,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
                 network.LatentDimension,
                 options.InputColumnName,
                 options.LatentColumnName,
+                options.LogVarianceColumnName,
                 options.ReconstructionColumnName,
                 options.ReconstructionErrorColumnName,
                 options.OutputActivation,
@@ -81,17 +87,19 @@ namespace Microsoft.ML.Autoencoder.Persistence
 
         /// <summary>The output columns in schema order.</summary>
         public IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns()
-            => OutputColumns(LatentColumnName, ReconstructionColumnName, ReconstructionErrorColumnName, LatentDimension, InputSize);
+            => OutputColumns(LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName, LatentDimension, InputSize);
 
         /// <summary>
-        /// The output columns in schema order (latent, reconstruction, reconstruction error; the unnamed ones left
-        /// out), shared with the estimator's promised schema.
+        /// The output columns in schema order (latent, log-variance, reconstruction, reconstruction error; the unnamed
+        /// ones left out), shared with the estimator's promised schema.
         /// </summary>
         public static IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns(
-            string? latentColumnName, string? reconstructionColumnName, string? reconstructionErrorColumnName, int latentDimension, int inputSize)
+            string? latentColumnName, string? logVarianceColumnName, string? reconstructionColumnName, string? reconstructionErrorColumnName, int latentDimension, int inputSize)
         {
             if (latentColumnName is not null)
                 yield return (latentColumnName, new VectorDataViewType(NumberDataViewType.Single, latentDimension), OutputKind.Latent);
+            if (logVarianceColumnName is not null)
+                yield return (logVarianceColumnName, new VectorDataViewType(NumberDataViewType.Single, latentDimension), OutputKind.LogVariance);
             if (reconstructionColumnName is not null)
                 yield return (reconstructionColumnName, new VectorDataViewType(NumberDataViewType.Single, Math.Max(inputSize, 1)), OutputKind.Reconstruction);
             if (reconstructionErrorColumnName is not null)
@@ -112,7 +120,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
                 throw new InvalidDataException($"The latent dimension {LatentDimension} must be positive and smaller than the input size {InputSize}.");
             if (string.IsNullOrWhiteSpace(InputColumnName))
                 throw new InvalidDataException("The input column name is empty.");
-            var outputs = new[] { LatentColumnName, ReconstructionColumnName, ReconstructionErrorColumnName };
+            var outputs = new[] { LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName };
             if (Array.TrueForAll(outputs, name => name is null))
                 throw new InvalidDataException("No output column is named.");
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -125,6 +133,8 @@ namespace Microsoft.ML.Autoencoder.Persistence
                 if (!seen.Add(name))
                     throw new InvalidDataException($"Two output columns are named '{name}'.");
             }
+            if (LogVarianceColumnName is not null && !IsVariational)
+                throw new InvalidDataException($"The log-variance column '{LogVarianceColumnName}' is named, but the network is not variational.");
             if (!Enum.IsDefined(OutputActivation))
                 throw new InvalidDataException($"Unknown output activation {(int)OutputActivation}.");
             if (!Enum.IsDefined(Loss))

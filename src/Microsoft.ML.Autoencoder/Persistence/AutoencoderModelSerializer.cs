@@ -44,13 +44,17 @@ namespace Microsoft.ML.Autoencoder.Persistence
         // and read the older layouts conditionally on ctx.Header.ModelVerWritten):
         //   0x00010001  Initial: sizes, column names, output activation, loss, variational flag, length-prefixed
         //               architecture, state dictionary, training history.
+        //   0x00010002  Variants: the log-variance column name after the variational flag, and each history epoch's
+        //               regularization loss and KL divergence (optional doubles) after its seconds. Readers of
+        //               0x00010001 cannot read it (verReadableCur); this version reads both.
         private const uint VersionInitial = 0x00010001;
+        private const uint VersionVariants = 0x00010002;
 
         internal static VersionInfo GetVersionInfo()
             => new VersionInfo(
                 modelSignature: "AUTOENCD", // exactly 8 ASCII characters
-                verWrittenCur: VersionInitial,
-                verReadableCur: VersionInitial,
+                verWrittenCur: VersionVariants,
+                verReadableCur: VersionVariants,
                 verWeCanReadBack: VersionInitial,
                 loaderSignature: LoaderSignature,
                 // The short name: ML.NET passes it to Assembly.Load, and a full name would pin the assembly version.
@@ -67,6 +71,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
         //   int        output activation (OutputActivation)
         //   int        loss (ReconstructionLoss)
         //   bool       whether the network is variational (its encoder outputs mean and log-variance; one byte)
+        //   string     log-variance column name, or -1 (only when variational)                          [0x00010002]
         //   int        byte count n of the architecture description
         //   byte[n]    architecture description: AutoencoderArchitecture.Write (int kind tag, then the kind's settings);
         //              the reader must consume exactly n bytes
@@ -87,6 +92,10 @@ namespace Microsoft.ML.Autoencoder.Persistence
         //     double   validation loss (only when the flag is true)
         //     double   learning rate
         //     double   seconds
+        //     bool     whether a regularization loss follows (one byte)                                 [0x00010002]
+        //     double   regularization loss (only when the flag is true)                                 [0x00010002]
+        //     bool     whether a KL divergence follows (one byte)                                       [0x00010002]
+        //     double   KL divergence (only when the flag is true)                                       [0x00010002]
 
         /// <summary>Writes the model into <paramref name="ctx"/> (called by the transformer's <see cref="ICanSaveModel.Save"/>).</summary>
         internal static void Save(ModelSaveContext ctx, AutoencoderModelDescription description, AutoencoderNetwork network, IReadOnlyList<EpochSummary> history)
@@ -106,6 +115,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
             writer.Write((int)description.OutputActivation);
             writer.Write((int)description.Loss);
             writer.Write(description.IsVariational);
+            ctx.SaveStringOrNull(description.LogVarianceColumnName);
 
             using (var buffer = new MemoryStream())
             {
@@ -138,6 +148,8 @@ namespace Microsoft.ML.Autoencoder.Persistence
                     writer.Write(validationLoss);
                 writer.Write(epoch.LearningRate);
                 writer.Write(epoch.Seconds);
+                WriteOptional(writer, epoch.RegularizationLoss);
+                WriteOptional(writer, epoch.KullbackLeiblerDivergence);
             }
         }
 
@@ -165,7 +177,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
                 description.CheckLoaded();
                 network = CreateNetwork(description);
                 ReadState(ctx, reader, network);
-                var history = ReadHistory(reader);
+                var history = ReadHistory(reader, ctx.Header.ModelVerWritten);
                 if (reader.Remaining != 0)
                     throw new InvalidDataException($"{reader.Remaining} bytes follow the training history.");
 
@@ -211,6 +223,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
             var outputActivation = (OutputActivation)reader.ReadInt32();
             var loss = (ReconstructionLoss)reader.ReadInt32();
             bool isVariational = reader.ReadBoolean();
+            string? logVarianceColumnName = ctx.Header.ModelVerWritten >= VersionVariants ? ctx.LoadStringOrNull() : null;
 
             int length = reader.ReadInt32();
             byte[] bytes = reader.ReadBytes(length, "the architecture description");
@@ -224,7 +237,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
             }
 
             return new AutoencoderModelDescription(
-                inputSize, latentDimension, inputColumnName, latentColumnName, reconstructionColumnName, reconstructionErrorColumnName,
+                inputSize, latentDimension, inputColumnName, latentColumnName, logVarianceColumnName, reconstructionColumnName, reconstructionErrorColumnName,
                 outputActivation, loss, isVariational, architecture);
         }
 
@@ -284,9 +297,10 @@ namespace Microsoft.ML.Autoencoder.Persistence
             }
         }
 
-        private static IReadOnlyList<EpochSummary> ReadHistory(BoundedReader reader)
+        private static IReadOnlyList<EpochSummary> ReadHistory(BoundedReader reader, uint versionWritten)
         {
-            const int smallestRecord = sizeof(int) + sizeof(double) + sizeof(bool) + 2 * sizeof(double);
+            bool variants = versionWritten >= VersionVariants;
+            int smallestRecord = sizeof(int) + sizeof(double) + sizeof(bool) + 2 * sizeof(double) + (variants ? 2 * sizeof(bool) : 0);
             int count = reader.ReadInt32();
             if (count < 0 || count > reader.Remaining / smallestRecord)
                 throw new InvalidDataException($"The training history claims {count} epochs, more than the {reader.Remaining} remaining bytes can hold.");
@@ -298,9 +312,18 @@ namespace Microsoft.ML.Autoencoder.Persistence
                 double? validationLoss = reader.ReadBoolean() ? reader.ReadDouble() : null;
                 double learningRate = reader.ReadDouble();
                 double seconds = reader.ReadDouble();
-                history[i] = new EpochSummary(epoch, trainingLoss, validationLoss, learningRate, seconds);
+                double? regularizationLoss = variants && reader.ReadBoolean() ? reader.ReadDouble() : null;
+                double? kullbackLeiblerDivergence = variants && reader.ReadBoolean() ? reader.ReadDouble() : null;
+                history[i] = new EpochSummary(epoch, trainingLoss, validationLoss, learningRate, seconds, regularizationLoss, kullbackLeiblerDivergence);
             }
             return history;
+        }
+
+        private static void WriteOptional(BinaryWriter writer, double? value)
+        {
+            writer.Write(value.HasValue);
+            if (value is double present)
+                writer.Write(present);
         }
 
         private static void CheckLittleEndian()

@@ -12,9 +12,10 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Autoencoder.Training
 {
     /// <summary>
-    /// The training loop shared by every architecture: reads the data once into one tensor, then runs
-    /// shuffled mini-batches per epoch until the epoch limit or convergence, with optional validation,
-    /// early stopping and restoring of the best weights.
+    /// The training loop shared by every architecture and variant: reads the data once into one tensor,
+    /// then runs shuffled mini-batches per epoch until the epoch limit or convergence, with optional
+    /// validation, early stopping and restoring of the best weights. The loss of a batch comes from
+    /// <see cref="TrainingObjective"/>; warm start copies an initial model's weights and may freeze its encoder.
     /// </summary>
     internal sealed class AutoencoderTrainer
     {
@@ -53,11 +54,21 @@ namespace Microsoft.ML.Autoencoder.Training
             lock (GlobalGeneratorLock)
             {
                 torch.manual_seed(seed);
-                var network = options.Architecture.CreateNetwork(_inputSize, options.LatentDimension, options.OutputActivation, isVariational: false);
+                var network = options.Architecture.CreateNetwork(_inputSize, options.LatentDimension, options.OutputActivation, isVariational: options.Variational is not null);
                 try
                 {
                     var device = DeviceSelection.Choose(_host, channel);
                     network.to(device);
+                    if (options.InitialModel is AutoencoderTransformer initialModel)
+                    {
+                        initialModel.CopyWeightsTo(network);
+                        channel.Info("Started from the initial model's weights.");
+                    }
+                    if (options.FreezeEncoder)
+                    {
+                        foreach (var parameter in network.Encoder.parameters())
+                            parameter.requires_grad = false;
+                    }
                     var history = RunEpochs(channel, network, train, validation, seed, device);
                     network.eval();
                     return (network, history);
@@ -95,6 +106,8 @@ namespace Microsoft.ML.Autoencoder.Training
             using var trainTensor = ToDevice(train.AsTensor(), device);
             using var validationTensor = validation is null ? null : ToDevice(validation.AsTensor(), device);
             using var shuffleGenerator = new Generator((ulong)seed);
+            using var objective = new TrainingObjective(options, seed);
+            int warmupEpochs = options.Variational?.KullbackLeiblerWarmupEpochs ?? 0;
             var optimizer = CreateOptimizer(network);
             Dictionary<string, Tensor>? bestWeights = null;
             try
@@ -109,7 +122,11 @@ namespace Microsoft.ML.Autoencoder.Training
                     var epochTime = Stopwatch.StartNew();
                     double learningRate = optimizer.ParamGroups.First().LearningRate;
                     network.train();
+                    if (options.FreezeEncoder)
+                        network.Encoder.eval();
                     double lossSum = 0;
+                    double? regularizationSum = null;
+                    double? divergenceSum = null;
                     using (var order = ToDevice(options.Shuffle ? torch.randperm(rows, generator: shuffleGenerator) : torch.arange(rows), device))
                     {
                         for (long start = 0; start < rows; start += options.BatchSize)
@@ -117,11 +134,15 @@ namespace Microsoft.ML.Autoencoder.Training
                             using var scope = torch.NewDisposeScope();
                             long count = Math.Min(options.BatchSize, rows - start);
                             var batch = trainTensor.index_select(0, order.narrow(0, start, count));
-                            var loss = network.BatchLoss(network.DecodeToLogits(network.Encode(batch)), batch, options.Loss);
+                            var terms = objective.Compute(network, batch, epoch);
                             optimizer.zero_grad();
-                            loss.backward();
+                            terms.Loss.backward();
                             optimizer.step();
-                            lossSum += loss.item<float>() * count;
+                            lossSum += terms.Loss.item<float>() * count;
+                            if (terms.Regularization is not null)
+                                regularizationSum = (regularizationSum ?? 0) + terms.Regularization.item<float>() * count;
+                            if (terms.KullbackLeibler is not null)
+                                divergenceSum = (divergenceSum ?? 0) + terms.KullbackLeibler.item<float>() * count;
                         }
                     }
                     double trainingLoss = lossSum / rows;
@@ -130,9 +151,15 @@ namespace Microsoft.ML.Autoencoder.Training
 
                     double? validationLoss = validationTensor is null ? null : Evaluate(network, validationTensor);
                     scheduler?.step();
-                    var summary = new EpochSummary(epoch, trainingLoss, validationLoss, learningRate, epochTime.Elapsed.TotalSeconds);
+                    var summary = new EpochSummary(epoch, trainingLoss, validationLoss, learningRate, epochTime.Elapsed.TotalSeconds,
+                        regularizationSum / rows, divergenceSum / rows);
                     history.Add(summary);
                     channel.Info(summary.ToString());
+
+                    // The KL weight still changes during a warm-up, so its losses are not comparable: convergence
+                    // and the best weights are tracked from the first epoch at full weight.
+                    if (epoch <= warmupEpochs)
+                        continue;
 
                     double monitored = validationLoss ?? trainingLoss;
                     if (monitored < bestLoss * (1 - options.ConvergenceTolerance) || double.IsPositiveInfinity(bestLoss))
@@ -223,7 +250,7 @@ namespace Microsoft.ML.Autoencoder.Training
         private optim.Optimizer CreateOptimizer(AutoencoderNetwork network)
         {
             var options = _options;
-            var parameters = network.parameters();
+            var parameters = network.parameters().Where(parameter => parameter.requires_grad);
             return options.Optimizer switch
             {
                 OptimizerKind.Adam => optim.Adam(parameters, options.LearningRate, weight_decay: options.WeightDecay),

@@ -111,29 +111,37 @@ public sealed class AutoencoderModelPersistenceTests
     }
 
     /// <summary>
-    /// A variational network (its encoder ends in mean and log-variance) is rebuilt as one. No option trains one yet,
-    /// so the test wraps an untrained network directly.
+    /// A trained variational model (its encoder ends in mean and log-variance) is rebuilt as one: the same means,
+    /// log-variances, samples from the prior, and the KL divergence and regularization of every epoch.
     /// </summary>
     [Fact]
-    public void Load_SavedVariationalNetwork_GivesBitIdenticalOutputs()
+    public void Load_SavedVariationalModel_GivesBitIdenticalOutputsSamplesAndHistory()
     {
         var ml = new MLContext(seed: 1);
         var data = Data(ml);
-        var description = new Microsoft.ML.Autoencoder.Persistence.AutoencoderModelDescription(
-            Size, 3, "Features", "Latent", "Reconstruction", "Error", OutputActivation.Sigmoid, ReconstructionLoss.MeanSquaredError,
-            isVariational: true, new DenseArchitecture { HiddenSizes = new[] { 8 } });
-        torch.manual_seed(7);
-        using var original = new AutoencoderTransformer(description, description.CreateNetwork(), Array.Empty<EpochSummary>());
+        var options = Options();
+        options.LogVarianceColumnName = "LogVariance";
+        options.Variational = new Microsoft.ML.Autoencoder.Variants.VariationalOptions { Beta = 0.5f, KullbackLeiblerWarmupEpochs = 1 };
+        options.Sparsity = new Microsoft.ML.Autoencoder.Variants.SparsityOptions();
+        using var original = ml.Transforms.Autoencoder(options).Fit(data);
 
         using var loaded = Assert.IsType<AutoencoderTransformer>(LoadFromBytes(ml, SaveToBytes(ml, original, data.Schema)));
 
+        Assert.True(loaded.IsVariational);
+        Assert.Equal("LogVariance", loaded.LogVarianceColumnName);
         var (latent, reconstruction, error) = Outputs(original, data);
         var (loadedLatent, loadedReconstruction, loadedError) = Outputs(loaded, data);
         Assert.Equal(200 * 3, loadedLatent.Length);
         AssertBitIdentical(latent, loadedLatent);
         AssertBitIdentical(reconstruction, loadedReconstruction);
         AssertBitIdentical(error, loadedError);
-        Assert.Empty(loaded.TrainingHistory);
+        float[] LogVariances(ITransformer model) => model.Transform(data).GetColumn<float[]>("LogVariance").SelectMany(v => v).ToArray();
+        AssertBitIdentical(LogVariances(original), LogVariances(loaded));
+        AssertBitIdentical(original.Sample(50, seed: 3), loaded.Sample(50, seed: 3));
+        Assert.All(loaded.TrainingHistory, e => Assert.NotNull(e.KullbackLeiblerDivergence));
+        Assert.Equal(
+            original.TrainingHistory.Select(e => (e.Epoch, e.TrainingLoss, e.ValidationLoss, e.LearningRate, e.Seconds, e.RegularizationLoss, e.KullbackLeiblerDivergence)),
+            loaded.TrainingHistory.Select(e => (e.Epoch, e.TrainingLoss, e.ValidationLoss, e.LearningRate, e.Seconds, e.RegularizationLoss, e.KullbackLeiblerDivergence)));
     }
 
     [Fact]
@@ -231,8 +239,8 @@ public sealed class AutoencoderModelPersistenceTests
         Assert.Equal(3, original.TrainingHistory.Count);
         Assert.All(original.TrainingHistory, e => Assert.NotNull(e.ValidationLoss));
         Assert.Equal(
-            original.TrainingHistory.Select(e => (e.Epoch, e.TrainingLoss, e.ValidationLoss, e.LearningRate, e.Seconds)),
-            loaded.TrainingHistory.Select(e => (e.Epoch, e.TrainingLoss, e.ValidationLoss, e.LearningRate, e.Seconds)));
+            original.TrainingHistory.Select(e => (e.Epoch, e.TrainingLoss, e.ValidationLoss, e.LearningRate, e.Seconds, e.RegularizationLoss, e.KullbackLeiblerDivergence)),
+            loaded.TrainingHistory.Select(e => (e.Epoch, e.TrainingLoss, e.ValidationLoss, e.LearningRate, e.Seconds, e.RegularizationLoss, e.KullbackLeiblerDivergence)));
     }
 
     [Fact]
@@ -287,14 +295,14 @@ public sealed class AutoencoderModelPersistenceTests
     /// <summary>
     /// A consistent header (ML.NET's checks pass) but a model block with one value changed. The model block starts right
     /// after the 256-byte header: input size (0x100), latent dimension, four string ids, output activation, loss (0x11C),
-    /// variational flag (one byte), architecture length (0x121). The input size case fails while reading the weights, after the network was built,
+    /// variational flag (one byte), log-variance column's string id, architecture length (0x125). The input size case fails while reading the weights, after the network was built,
     /// which the loader must then free: no half-loaded model, no leaked tensors.
     /// </summary>
     [Theory]
     [InlineData(0x100, Size + 1, "Weight tensor '_encoder.linear0.weight' has shape [16, 20], but the architecture needs [16, 21]")]
     [InlineData(0x104, Size, "The latent dimension 20 must be positive and smaller than the input size 20")]
     [InlineData(0x11C, 9, "Unknown loss 9")]
-    [InlineData(0x121, 1_000_000, "The model block ends before the architecture description (1000000 bytes needed")]
+    [InlineData(0x125, 1_000_000, "The model block ends before the architecture description (1000000 bytes needed")]
     public void Load_CorruptModelBlock_ThrowsNamingProblemAndFreesTensors(int offset, int value, string expectedMessage)
     {
         var ml = new MLContext(seed: 1);
