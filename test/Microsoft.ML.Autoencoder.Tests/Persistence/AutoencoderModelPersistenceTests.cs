@@ -144,6 +144,31 @@ public sealed class AutoencoderModelPersistenceTests
             loaded.TrainingHistory.Select(e => (e.Epoch, e.TrainingLoss, e.ValidationLoss, e.LearningRate, e.Seconds, e.RegularizationLoss, e.KullbackLeiblerDivergence)));
     }
 
+    /// <summary>
+    /// A model saved in the initial format (0x00010001, before the variants), made with the library at that version:
+    /// a dense autoencoder (20 -> 4 -> 2, latent and error columns, 2 epochs). The expected values were printed by that
+    /// version too (float and double bits), for the rows <c>SyntheticData.LowRankRows(3, 20, 3, seed: 5)</c>.
+    /// </summary>
+    [Fact]
+    public void Load_ModelSavedInInitialFormat_GivesTheOutputsOfThatVersion()
+    {
+        var ml = new MLContext(seed: 1);
+        using var stream = typeof(AutoencoderModelPersistenceTests).Assembly.GetManifestResourceStream("autoencoder-format-0x00010001.zip")!;
+        using var loaded = Assert.IsType<AutoencoderTransformer>(ml.Model.Load(stream, out _));
+        var rows = SyntheticData.Flatten(SyntheticData.LowRankRows(3, Size, 3, seed: 5));
+        static float[] Floats(string bits) => bits.Split(' ').Select(b => BitConverter.Int32BitsToSingle(Convert.ToInt32(b, 16))).ToArray();
+
+        Assert.False(loaded.IsVariational);
+        Assert.Null(loaded.LogVarianceColumnName);
+        AssertBitIdentical(Floats("BCBED268 3E489B45 3DCEF594 3E010AD5 BE30F551 3E6FB47E"), loaded.Encode(rows));
+        AssertBitIdentical(Floats("3D4E97CA 3D8C2B37 3E32578C"), loaded.GetReconstructionErrors(rows));
+        Assert.Equal(
+            new[] { 0x3FC00DA1CCCCCCCDL, 0x3FBFCD6F9999999AL }.Select(BitConverter.Int64BitsToDouble),
+            loaded.TrainingHistory.Select(e => e.TrainingLoss));
+        Assert.All(loaded.TrainingHistory, e => Assert.Null(e.KullbackLeiblerDivergence));
+        Assert.All(loaded.TrainingHistory, e => Assert.Null(e.RegularizationLoss));
+    }
+
     [Fact]
     public void Load_PipelineSavedToFile_GivesBitIdenticalOutputsAndSchema()
     {
