@@ -355,9 +355,12 @@ public sealed class AutoencoderModelPersistenceTests
         using var original = ml.Transforms.Autoencoder(Options()).Fit(data);
         byte[] bytes = SaveToBytes(ml, original, data.Schema);
 
-        torch.manual_seed(123);
-        using (var expected = torch.rand(8))
+        // The generator is process-wide: hold the lock trainings take, so tests training in parallel cannot
+        // draw from it in between (the loader takes the same lock; it is reentrant).
+        lock (Microsoft.ML.Autoencoder.Training.AutoencoderTrainer.GlobalGeneratorLock)
         {
+            torch.manual_seed(123);
+            using var expected = torch.rand(8);
             torch.manual_seed(123);
             using var loaded = (AutoencoderTransformer)LoadFromBytes(ml, bytes);
             using var actual = torch.rand(8);
