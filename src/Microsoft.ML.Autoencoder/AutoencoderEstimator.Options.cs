@@ -234,7 +234,7 @@ namespace Microsoft.ML.Autoencoder
                 {
                     Contractive.Validate();
                     if (Architecture is not DenseArchitecture dense)
-                        throw new ArgumentException($"The contractive penalty needs a {nameof(DenseArchitecture)}, not a {Architecture.GetType().Name}: its exact Jacobian costs one backward pass per latent unit, which is not supported for other architectures.", nameof(Contractive));
+                        throw new ArgumentException($"The contractive penalty is supported with a {nameof(DenseArchitecture)} only, not with a {Architecture.GetType().Name}; use a dense architecture, or the denoising variant for robust codes.", nameof(Contractive));
                     if (dense.BatchNormalization)
                         throw new ArgumentException("The contractive penalty needs each row encoded independently of the others, which batch normalization prevents in training: turn off DenseArchitecture.BatchNormalization.", nameof(Contractive));
                 }

@@ -13,7 +13,8 @@ namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
     /// A trained autoencoder. <see cref="Transform"/> adds the latent code, the reconstruction and the
-    /// reconstruction error of the input column (whichever were named in the options); the
+    /// reconstruction error of the input column, and for a variational model the log-variance (whichever
+    /// were named in the options); the
     /// <see cref="Encode(float[])"/>, <see cref="Decode(float[])"/> and <see cref="Reconstruct(float[])"/>
     /// methods do the same on plain arrays. <see cref="Decode(float[])"/> generates new data from latent vectors,
     /// <see cref="Interpolate(float[], float[], int)"/> along the line between two rows' codes, and, for a
