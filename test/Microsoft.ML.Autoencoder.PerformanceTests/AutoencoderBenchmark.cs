@@ -30,24 +30,27 @@ internal static class AutoencoderBenchmark
     public static int Run(BenchmarkSettings settings)
     {
         var (trainPath, testPath) = FindData(settings.DataDirectory);
-        Console.WriteLine($"Data: train {trainPath}, held out {testPath}; {settings.Threads} threads, {settings.Epochs} epochs.");
+        Console.WriteLine($"Data: train {trainPath}, held out {testPath}; threads {string.Join(", ", settings.Threads)}; {settings.Epochs} epochs.");
         var train = new StreamingImages(FashionMnist.ReadImages(trainPath));
         var test = new StreamingImages(FashionMnist.ReadImages(testPath));
         GC.Collect();
 
-        var ours = MeasureOurs(settings, train, test);
-        PeerResult? peer = null;
-        string peerStatus;
-        if (settings.SkipPeer)
+        var ours = settings.Threads.Select(threads => MeasureOurs(settings, threads, train, test)).ToList();
+        var peers = new List<PeerResult>();
+        string peerStatus = "skipped (--no-peer)";
+        if (!settings.SkipPeer)
         {
-            peerStatus = "skipped (--no-peer)";
-        }
-        else
-        {
-            (peer, peerStatus) = PeerRunner.Run(settings, trainPath, testPath);
+            foreach (var (threads, blasThreads) in PeerConfigurations(settings.Threads))
+            {
+                var (peer, status) = PeerRunner.Run(settings, threads, blasThreads, trainPath, testPath);
+                peerStatus = status;
+                if (peer is null)
+                    break;
+                peers.Add(peer);
+            }
         }
 
-        var report = Report.Build(settings, trainPath, testPath, train.Count, test.Count, ours, peer, peerStatus);
+        var report = Report.Build(settings, trainPath, testPath, train.Count, test.Count, ours, peers, peerStatus);
         Console.WriteLine();
         Console.WriteLine(report);
         if (settings.OutputPath is string path)
@@ -57,6 +60,20 @@ internal static class AutoencoderBenchmark
             Console.WriteLine($"Wrote {path}.");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The peer's configurations: each thread count as given (torch and OpenBLAS threads alike), plus one torch
+    /// thread with all cores for OpenBLAS, which is PyTorch's fastest setting on 2 cores here (its OpenMP and
+    /// OpenBLAS pools otherwise compete for the cores).
+    /// </summary>
+    private static IEnumerable<(int Threads, int BlasThreads)> PeerConfigurations(int[] threads)
+    {
+        var configurations = threads.Select(t => (t, t)).ToList();
+        int most = threads.Max();
+        if (most > 1)
+            configurations.Add((1, most));
+        return configurations.Distinct();
     }
 
     private static (string Train, string Test) FindData(string? directory)
@@ -77,8 +94,9 @@ internal static class AutoencoderBenchmark
         throw new FileNotFoundException("No Fashion-MNIST data found.");
     }
 
-    private static OurResult MeasureOurs(BenchmarkSettings settings, StreamingImages train, StreamingImages test)
+    private static OurResult MeasureOurs(BenchmarkSettings settings, int threads, StreamingImages train, StreamingImages test)
     {
+        Console.WriteLine($"Ours, {threads} libtorch thread(s):");
         var ml = new MLContext(seed: 1);
         double? readSeconds = null;
         var readPattern = new Regex(@"Read \d+ training rows.* in (?<s>[0-9.]+) s\.");
@@ -100,7 +118,7 @@ internal static class AutoencoderBenchmark
             LearningRate = 1e-3f,
             MaximumNumberOfEpochs = settings.Epochs,
             Patience = settings.Epochs + 1,
-            NumberOfThreads = settings.Threads,
+            NumberOfThreads = threads,
             Seed = 1,
         };
 
@@ -136,7 +154,7 @@ internal static class AutoencoderBenchmark
         }
         Array.Sort(latencies);
 
-        return new OurResult(
+        var result = new OurResult(
             EpochSeconds: epochSeconds,
             TrainingLosses: model.TrainingHistory.Select(h => h.TrainingLoss).ToArray(),
             FitSeconds: fitSeconds,
@@ -148,8 +166,10 @@ internal static class AutoencoderBenchmark
             PredictP50Milliseconds: latencies[PredictionCount / 2],
             PredictP99Milliseconds: latencies[(int)(PredictionCount * 0.99)],
             PeakRssKilobytes: PeakRssKilobytes(),
-            Gemm: GemmProbe.Measure(settings.Threads),
-            TorchThreads: torch.get_num_threads());
+            Gemm: GemmProbe.Measure(threads),
+            TorchThreads: threads);
+        GC.Collect();
+        return result;
     }
 
     private static double MeanOfColumn(IDataView data, string column)

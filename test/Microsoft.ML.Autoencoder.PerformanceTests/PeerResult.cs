@@ -7,6 +7,7 @@ internal sealed record PeerResult(
     string TorchVersion,
     string Blas,
     int Threads,
+    int BlasThreads,
     double[] EpochSeconds,
     double MedianEpochSeconds,
     double TestMse,

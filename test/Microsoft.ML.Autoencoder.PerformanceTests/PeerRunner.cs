@@ -11,7 +11,7 @@ namespace Microsoft.ML.Autoencoder.PerformanceTests;
 /// <summary>Runs peer/pytorch_autoencoder.py as a subprocess and reads the JSON it prints.</summary>
 internal static class PeerRunner
 {
-    public static (PeerResult? Result, string Status) Run(BenchmarkSettings settings, string trainPath, string testPath)
+    public static (PeerResult? Result, string Status) Run(BenchmarkSettings settings, int threads, int blasThreads, string trainPath, string testPath)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "peer", "pytorch_autoencoder.py");
         var (probeExit, probeOutput) = Execute(settings.Python, new[] { "-c", "import torch; print(torch.__version__)" });
@@ -22,7 +22,8 @@ internal static class PeerRunner
         string testLabels = testPath.Replace("images-idx3", "labels-idx1", StringComparison.Ordinal);
         var arguments = new List<string>
         {
-            script, "--threads", settings.Threads.ToString(CultureInfo.InvariantCulture), "--epochs", settings.Epochs.ToString(CultureInfo.InvariantCulture),
+            script, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--blas-threads", blasThreads.ToString(CultureInfo.InvariantCulture),
+            "--epochs", settings.Epochs.ToString(CultureInfo.InvariantCulture),
             "--train-images", trainPath, "--train-labels", trainLabels, "--images", testPath, "--labels", testLabels,
         };
         Console.WriteLine($"Running the PyTorch peer: {settings.Python} {string.Join(' ', arguments)}");
@@ -43,6 +44,7 @@ internal static class PeerRunner
             TorchVersion: root.GetProperty("torch_version").GetString()!,
             Blas: blasText,
             Threads: root.GetProperty("torch_num_threads").GetInt32(),
+            BlasThreads: blasThreads,
             EpochSeconds: root.GetProperty("epoch_seconds").EnumerateArray().Select(e => e.GetDouble()).ToArray(),
             MedianEpochSeconds: root.GetProperty("median_epoch_seconds_2_to_n").GetDouble(),
             TestMse: root.GetProperty("test_mse").GetDouble(),

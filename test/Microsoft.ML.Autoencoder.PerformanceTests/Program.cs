@@ -3,7 +3,7 @@ using System.CommandLine;
 using Microsoft.ML.Autoencoder.PerformanceTests;
 
 // The performance benchmark of Microsoft.ML.Autoencoder against PyTorch, in one run on one machine.
-var threads = new Option<int>("--threads") { Description = "Threads for libtorch (ours and the peer's).", DefaultValueFactory = _ => Environment.ProcessorCount };
+var threads = new Option<int[]>("--threads") { Description = "libtorch thread counts to measure (both sides; the peer also tries 1 torch thread with all BLAS threads). Default: 1 and the processor count.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => Environment.ProcessorCount > 1 ? new[] { 1, Environment.ProcessorCount } : new[] { 1 } };
 var epochs = new Option<int>("--epochs") { Description = "Training epochs (the median is over epochs 2..N).", DefaultValueFactory = _ => 5 };
 var data = new Option<string?>("--data") { Description = "Folder with Fashion-MNIST IDX files; default: Debian's dataset-fashion-mnist, else the embedded 10k split." };
 var output = new Option<string?>("--output") { Description = "Markdown file to write the results to." };
@@ -14,5 +14,5 @@ var root = new RootCommand("Trains and runs the seed autoencoder (784-64-32-64-7
     threads, epochs, data, output, python, noPeer,
 };
 root.SetAction(parse => AutoencoderBenchmark.Run(new BenchmarkSettings(
-    parse.GetValue(threads), parse.GetValue(epochs), parse.GetValue(data), parse.GetValue(output), parse.GetValue(python)!, parse.GetValue(noPeer))));
+    parse.GetValue(threads)!, parse.GetValue(epochs), parse.GetValue(data), parse.GetValue(output), parse.GetValue(python)!, parse.GetValue(noPeer))));
 return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
