@@ -1,0 +1,148 @@
+using System;
+using System.Linq;
+using System.Threading;
+using Microsoft.ML;
+using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Samples.Data;
+using Microsoft.ML.Data;
+using Xunit;
+
+namespace Microsoft.ML.Autoencoder.Tests.Pipelines
+{
+    /// <summary>
+    /// <c>mlContext.Model.CreatePredictionEngine</c> over a trained pipeline with typed input and output
+    /// classes, on a slice of Fashion-MNIST, from one thread and from several.
+    /// </summary>
+    public class PredictionEngineTests
+    {
+        private const int Latent = 8;
+        private const int StackedLatent = 3;
+
+        /// <summary>What the application sends: one image.</summary>
+        private sealed class ImageInput
+        {
+            [VectorType(FashionMnist.PixelCount)]
+            public float[] Pixels { get; set; } = Array.Empty<float>();
+        }
+
+        /// <summary>What the application gets back: the image's code and how well it was reconstructed.</summary>
+        private sealed class EncodedImage
+        {
+            [VectorType(Latent)]
+            public float[] Code { get; set; } = Array.Empty<float>();
+
+            public float ReconstructionError { get; set; }
+
+            [VectorType(StackedLatent)]
+            public float[] SmallCode { get; set; } = Array.Empty<float>();
+        }
+
+        /// <summary>
+        /// One model for every test of the class: pixels -> code (and error) -> a second, stacked autoencoder
+        /// whose forward passes therefore call into the first one's from inside its own input getter.
+        /// </summary>
+        private static readonly Lazy<(ITransformer Model, float[][] Images)> s_model = new(() =>
+        {
+            var ml = new MLContext(seed: 1);
+            var split = FashionMnist.Load(FashionMnist.EmbeddedDirectory, seed: 1);
+            var train = split.Train.Take(600);
+            var images = Enumerable.Range(0, 200).Select(i => split.Test.GetImage(i).ToArray()).ToArray();
+            var view = ml.Data.LoadFromEnumerable(Enumerable.Range(0, train.Count).Select(i => new ImageInput { Pixels = train.GetImage(i).ToArray() }));
+            var pipeline = ml.Transforms.Autoencoder(new AutoencoderEstimator.Options
+            {
+                InputColumnName = nameof(ImageInput.Pixels),
+                LatentColumnName = nameof(EncodedImage.Code),
+                ReconstructionErrorColumnName = nameof(EncodedImage.ReconstructionError),
+                LatentDimension = Latent,
+                Architecture = new DenseArchitecture { HiddenSizes = new[] { 32 } },
+                MaximumNumberOfEpochs = 2,
+                BatchSize = 64,
+                Seed = 1,
+            }).Append(ml.Transforms.Autoencoder(new AutoencoderEstimator.Options
+            {
+                InputColumnName = nameof(EncodedImage.Code),
+                LatentColumnName = nameof(EncodedImage.SmallCode),
+                LatentDimension = StackedLatent,
+                OutputActivation = OutputActivation.Identity,
+                Architecture = new DenseArchitecture { HiddenSizes = new[] { 8 } },
+                MaximumNumberOfEpochs = 2,
+                BatchSize = 64,
+                Seed = 2,
+            }));
+            return (pipeline.Fit(view), images);
+        });
+
+        [Fact]
+        public void Predict_TypedImage_ReturnsCodeAndErrorOfTheTransformer()
+        {
+            var (model, images) = s_model.Value;
+            var ml = new MLContext(seed: 1);
+            var engine = ml.Model.CreatePredictionEngine<ImageInput, EncodedImage>(model);
+            var first = ((TransformerChain<AutoencoderTransformer>)model).First();
+            var autoencoder = (AutoencoderTransformer)first;
+            var flat = images.Take(20).SelectMany(i => i).ToArray();
+            var codes = autoencoder.Encode(flat);
+            var errors = autoencoder.GetReconstructionErrors(flat);
+
+            for (int i = 0; i < 20; i++)
+            {
+                var prediction = engine.Predict(new ImageInput { Pixels = images[i] });
+                Assert.Equal(Latent, prediction.Code.Length);
+                Assert.Equal(StackedLatent, prediction.SmallCode.Length);
+                for (int j = 0; j < Latent; j++)
+                    Assert.Equal(codes[i * Latent + j], prediction.Code[j], 1e-5f);
+                Assert.Equal(errors[i], prediction.ReconstructionError, 1e-6f);
+                Assert.True(prediction.ReconstructionError > 0);
+            }
+        }
+
+        [Fact]
+        public void Predict_OneEnginePerThreadOnFourThreads_BitIdenticalToOneThread()
+        {
+            const int threads = 4;
+            var (model, images) = s_model.Value;
+            var ml = new MLContext(seed: 1);
+
+            // Expected outputs: one engine, one thread, every image in order.
+            var single = ml.Model.CreatePredictionEngine<ImageInput, EncodedImage>(model);
+            var expected = images.Select(image => Flatten(single.Predict(new ImageInput { Pixels = image }))).ToArray();
+
+            // Four threads, each with its own engine over the same model, each going through every image
+            // starting at its own offset, so that different images are in flight at the same time.
+            var actual = new float[threads][][];
+            var failures = new Exception?[threads];
+            using var start = new Barrier(threads);
+            var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+            {
+                try
+                {
+                    var engine = ml.Model.CreatePredictionEngine<ImageInput, EncodedImage>(model);
+                    var results = new float[images.Length][];
+                    start.SignalAndWait();
+                    for (int k = 0; k < images.Length; k++)
+                    {
+                        int i = (k + t * images.Length / threads) % images.Length;
+                        results[i] = Flatten(engine.Predict(new ImageInput { Pixels = images[i] }));
+                    }
+                    actual[t] = results;
+                }
+                catch (Exception exception)
+                {
+                    failures[t] = exception;
+                }
+            })).ToArray();
+            foreach (var worker in workers)
+                worker.Start();
+
+            Assert.All(workers, worker => Assert.True(worker.Join(TimeSpan.FromMinutes(2)), "A thread did not finish: deadlock?"));
+            Assert.All(failures, failure => Assert.Null(failure));
+            for (int t = 0; t < threads; t++)
+                for (int i = 0; i < images.Length; i++)
+                    Assert.Equal(expected[i], actual[t][i]);
+            Assert.True(expected.Select(e => e[0]).Distinct().Count() > images.Length / 2, "the images should get different codes");
+        }
+
+        private static float[] Flatten(EncodedImage prediction)
+            => prediction.Code.Concat(prediction.SmallCode).Append(prediction.ReconstructionError).ToArray();
+    }
+}
