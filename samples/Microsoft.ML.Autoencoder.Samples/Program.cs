@@ -5,6 +5,7 @@ using Microsoft.ML.Autoencoder.Samples.Compare;
 var root = new RootCommand("Microsoft.ML.Autoencoder samples.")
 {
     CompareCommand.Create(),
+    Microsoft.ML.Autoencoder.Samples.Classify.ClassifyCommand.Create(),
 };
 
 if (args.Length == 0)
