@@ -355,7 +355,9 @@ namespace Microsoft.ML.Autoencoder
         private void ThrowIfDisposed()
         {
             if (_disposed)
-                throw new ObjectDisposedException(nameof(AutoencoderTransformer));
+                throw new ObjectDisposedException(nameof(AutoencoderTransformer),
+                    "The autoencoder was disposed, which freed its network. Note that disposing a PredictionEngine disposes the model it was created with, "
+                    + "unless it was created with new PredictionEngineOptions { OwnsTransformer = false }, as engines that share one model must be.");
         }
     }
 }

@@ -93,6 +93,16 @@ namespace Microsoft.ML.Autoencoder.Tests.Pipelines
             SchemaAssert.PromiseKept(promised, produced);
             SchemaAssert.Same(produced, model.GetOutputSchema(data.Schema));
             SchemaAssert.Same(produced, model.GetRowToRowMapper(data.Schema).OutputSchema);
+            var loaded = ModelRoundTrip.SaveAndLoad(ml, model, data.Schema);
+            try
+            {
+                SchemaAssert.Same(produced, loaded.GetOutputSchema(data.Schema));
+                SchemaAssert.Same(produced, loaded.Transform(data).Schema);
+            }
+            finally
+            {
+                (loaded as IDisposable)?.Dispose();
+            }
             if (latent is not null)
                 Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, LatentSize), produced[latent].Type);
             if (reconstruction is not null)

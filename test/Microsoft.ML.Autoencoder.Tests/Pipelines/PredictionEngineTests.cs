@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.ML;
@@ -18,6 +19,12 @@ namespace Microsoft.ML.Autoencoder.Tests.Pipelines
         private const int Latent = 8;
         private const int StackedLatent = 3;
 
+        /// <summary>
+        /// Engines over a model that outlives them: by default an engine owns its model and disposes it with
+        /// itself, which would free the network under the other engines (and the next test).
+        /// </summary>
+        private static readonly PredictionEngineOptions Shared = new PredictionEngineOptions { OwnsTransformer = false };
+
         /// <summary>What the application sends: one image.</summary>
         private sealed class ImageInput
         {
@@ -35,6 +42,18 @@ namespace Microsoft.ML.Autoencoder.Tests.Pipelines
 
             [VectorType(StackedLatent)]
             public float[] SmallCode { get; set; } = Array.Empty<float>();
+        }
+
+        private sealed class SyntheticRow
+        {
+            [VectorType(20)]
+            public float[] Features { get; set; } = Array.Empty<float>();
+        }
+
+        private sealed class SyntheticCode
+        {
+            [VectorType(3)]
+            public float[] Latent { get; set; } = Array.Empty<float>();
         }
 
         /// <summary>
@@ -77,9 +96,8 @@ namespace Microsoft.ML.Autoencoder.Tests.Pipelines
         {
             var (model, images) = s_model.Value;
             var ml = new MLContext(seed: 1);
-            var engine = ml.Model.CreatePredictionEngine<ImageInput, EncodedImage>(model);
-            var first = ((TransformerChain<AutoencoderTransformer>)model).First();
-            var autoencoder = (AutoencoderTransformer)first;
+            using var engine = ml.Model.CreatePredictionEngine<ImageInput, EncodedImage>(model, Shared);
+            var autoencoder = ((IEnumerable<ITransformer>)model).OfType<AutoencoderTransformer>().First();
             var flat = images.Take(20).SelectMany(i => i).ToArray();
             var codes = autoencoder.Encode(flat);
             var errors = autoencoder.GetReconstructionErrors(flat);
@@ -99,32 +117,96 @@ namespace Microsoft.ML.Autoencoder.Tests.Pipelines
         [Fact]
         public void Predict_OneEnginePerThreadOnFourThreads_BitIdenticalToOneThread()
         {
-            const int threads = 4;
             var (model, images) = s_model.Value;
             var ml = new MLContext(seed: 1);
+            var expected = PredictOnOneThread(ml, model, images);
 
-            // Expected outputs: one engine, one thread, every image in order.
-            var single = ml.Model.CreatePredictionEngine<ImageInput, EncodedImage>(model);
-            var expected = images.Select(image => Flatten(single.Predict(new ImageInput { Pixels = image }))).ToArray();
+            var actual = PredictOnThreads(ml, model, images, threads: 4);
 
-            // Four threads, each with its own engine over the same model, each going through every image
-            // starting at its own offset, so that different images are in flight at the same time.
-            var actual = new float[threads][][];
+            foreach (var results in actual)
+                for (int i = 0; i < images.Length; i++)
+                    Assert.Equal(expected[i], results[i]);
+            Assert.True(expected.Select(e => e[0]).Distinct().Count() > images.Length / 2, "the images should get different codes");
+        }
+
+        [Fact]
+        public void Predict_SavedAndLoadedModelOnFourThreads_BitIdenticalToOriginal()
+        {
+            var (model, images) = s_model.Value;
+            var ml = new MLContext(seed: 1);
+            var expected = PredictOnOneThread(ml, model, images);
+            var inputSchema = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()).Schema;
+
+            var loaded = ModelRoundTrip.SaveAndLoad(ml, model, inputSchema);
+            try
+            {
+                var actual = PredictOnThreads(ml, loaded, images, threads: 4);
+
+                foreach (var results in actual)
+                    for (int i = 0; i < images.Length; i++)
+                        Assert.Equal(expected[i], results[i]);
+            }
+            finally
+            {
+                (loaded as IDisposable)?.Dispose();
+            }
+        }
+
+        [Fact]
+        public void Dispose_EngineWithDefaultOptions_DisposesItsModelAndLaterUseSaysWhy()
+        {
+            var ml = new MLContext(seed: 1);
+            var rows = SyntheticData.LowRankRows(40, 20, 3, seed: 5);
+            var model = ml.Transforms.Autoencoder(new AutoencoderEstimator.Options
+            {
+                LatentDimension = 3,
+                Architecture = new DenseArchitecture { HiddenSizes = new[] { 8 } },
+                MaximumNumberOfEpochs = 1,
+                Seed = 1,
+            }).Fit(SyntheticData.ToDataView(ml, rows, 20));
+            var shared = ml.Model.CreatePredictionEngine<SyntheticRow, SyntheticCode>(model, Shared);
+            var owning = ml.Model.CreatePredictionEngine<SyntheticRow, SyntheticCode>(model);
+            var input = new SyntheticRow { Features = rows[0] };
+            Assert.Equal(3, shared.Predict(input).Latent.Length);
+
+            shared.Dispose();
+            Assert.Equal(3, owning.Predict(input).Latent.Length);
+            owning.Dispose();
+
+            var exception = Assert.Throws<ObjectDisposedException>(() => model.Encode(rows[0]));
+            Assert.Contains("OwnsTransformer = false", exception.Message);
+        }
+
+        /// <summary>The expected outputs: one engine, one thread, every image in order.</summary>
+        private static float[][] PredictOnOneThread(MLContext ml, ITransformer model, float[][] images)
+        {
+            using var engine = ml.Model.CreatePredictionEngine<ImageInput, EncodedImage>(model, Shared);
+            return images.Select(image => Flatten(engine.Predict(new ImageInput { Pixels = image }))).ToArray();
+        }
+
+        /// <summary>
+        /// Each thread creates its own engine over the same model (as ML.NET documents: an engine is not
+        /// thread-safe, the model is), then, once all are ready, goes through every image starting at its own
+        /// offset, so that different images are in flight at the same time.
+        /// </summary>
+        private static float[][][] PredictOnThreads(MLContext ml, ITransformer model, float[][] images, int threads)
+        {
+            var results = new float[threads][][];
             var failures = new Exception?[threads];
             using var start = new Barrier(threads);
             var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
             {
                 try
                 {
-                    var engine = ml.Model.CreatePredictionEngine<ImageInput, EncodedImage>(model);
-                    var results = new float[images.Length][];
+                    using var engine = ml.Model.CreatePredictionEngine<ImageInput, EncodedImage>(model, Shared);
+                    var mine = new float[images.Length][];
                     start.SignalAndWait();
                     for (int k = 0; k < images.Length; k++)
                     {
                         int i = (k + t * images.Length / threads) % images.Length;
-                        results[i] = Flatten(engine.Predict(new ImageInput { Pixels = images[i] }));
+                        mine[i] = Flatten(engine.Predict(new ImageInput { Pixels = images[i] }));
                     }
-                    actual[t] = results;
+                    results[t] = mine;
                 }
                 catch (Exception exception)
                 {
@@ -136,10 +218,7 @@ namespace Microsoft.ML.Autoencoder.Tests.Pipelines
 
             Assert.All(workers, worker => Assert.True(worker.Join(TimeSpan.FromMinutes(2)), "A thread did not finish: deadlock?"));
             Assert.All(failures, failure => Assert.Null(failure));
-            for (int t = 0; t < threads; t++)
-                for (int i = 0; i < images.Length; i++)
-                    Assert.Equal(expected[i], actual[t][i]);
-            Assert.True(expected.Select(e => e[0]).Distinct().Count() > images.Length / 2, "the images should get different codes");
+            return results;
         }
 
         private static float[] Flatten(EncodedImage prediction)
