@@ -65,6 +65,21 @@ namespace Microsoft.ML.Autoencoder.Tests.Architectures
         }
 
         [Fact]
+        public void CreateNetwork_Variational_EncodesMeanAndLogVarianceOfTheLatentSize()
+        {
+            var architecture = new ConvolutionalArchitecture { Channels = 1, Height = 6, Width = 5, FilterCounts = new[] { 2 } };
+            using var scope = torch.NewDisposeScope();
+            using var network = architecture.CreateNetwork(30, 3, OutputActivation.Sigmoid, isVariational: true);
+            var input = torch.rand(4, 30);
+
+            var (mean, logVariance) = network.EncodeDistribution(input);
+
+            Assert.Equal(new long[] { 4, 3 }, mean.shape);
+            Assert.Equal(new long[] { 4, 3 }, logVariance.shape);
+            Assert.Equal(new long[] { 4, 30 }, network.Decode(mean).shape);
+        }
+
+        [Fact]
         public void Fit_BlobsAndBars_LossFallsAndReconstructionBeatsTheMeanImage()
         {
             var ml = new MLContext(seed: 1);

@@ -61,6 +61,21 @@ namespace Microsoft.ML.Autoencoder.Tests.Architectures
         }
 
         [Fact]
+        public void CreateNetwork_Variational_EncodesMeanAndLogVarianceOfTheLatentSize()
+        {
+            var architecture = new RecurrentArchitecture { Timesteps = 5, FeaturesPerStep = 2, HiddenSize = 4 };
+            using var scope = torch.NewDisposeScope();
+            using var network = architecture.CreateNetwork(10, 3, OutputActivation.Identity, isVariational: true);
+            var input = torch.rand(4, 10);
+
+            var (mean, logVariance) = network.EncodeDistribution(input);
+
+            Assert.Equal(new long[] { 4, 3 }, mean.shape);
+            Assert.Equal(new long[] { 4, 3 }, logVariance.shape);
+            Assert.Equal(new long[] { 4, 10 }, network.Decode(mean).shape);
+        }
+
+        [Fact]
         public void Encode_SequenceChangedOnlyAtFirstStep_ChangesTheCode()
         {
             var architecture = new RecurrentArchitecture { Timesteps = 6, FeaturesPerStep = 2, HiddenSize = 8 };
