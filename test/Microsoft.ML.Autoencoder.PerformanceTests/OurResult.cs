@@ -5,6 +5,7 @@ namespace Microsoft.ML.Autoencoder.PerformanceTests;
 /// <summary>What the benchmark measured of Microsoft.ML.Autoencoder.</summary>
 internal sealed record OurResult(
     double[] EpochSeconds,
+    double[] EpochCpuSeconds,
     double[] TrainingLosses,
     double FitSeconds,
     double? ReadSeconds,

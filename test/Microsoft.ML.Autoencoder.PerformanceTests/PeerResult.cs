@@ -9,6 +9,7 @@ internal sealed record PeerResult(
     int Threads,
     int BlasThreads,
     double[] EpochSeconds,
+    double[] EpochCpuSeconds,
     double MedianEpochSeconds,
     double TestMse,
     double EncodeSeconds,

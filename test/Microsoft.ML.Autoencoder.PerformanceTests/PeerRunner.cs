@@ -46,6 +46,7 @@ internal static class PeerRunner
             Threads: root.GetProperty("torch_num_threads").GetInt32(),
             BlasThreads: blasThreads,
             EpochSeconds: root.GetProperty("epoch_seconds").EnumerateArray().Select(e => e.GetDouble()).ToArray(),
+            EpochCpuSeconds: root.GetProperty("epoch_cpu_seconds").EnumerateArray().Select(e => e.GetDouble()).ToArray(),
             MedianEpochSeconds: root.GetProperty("median_epoch_seconds_2_to_n").GetDouble(),
             TestMse: root.GetProperty("test_mse").GetDouble(),
             EncodeSeconds: root.GetProperty("encode_seconds_median").GetDouble(),

@@ -35,6 +35,8 @@ internal static class Report
         text.AppendLine("| --- | ---: | ---: | ---: | --- |");
         text.AppendLine($"| configuration | {bestOurs.TorchThreads} libtorch thread(s) | {(bestPeer is null ? "" : PeerConfiguration(bestPeer))} | | |");
         Row(text, "training, s/epoch (median of epochs 2..N)", ourEpoch, bestPeer?.MedianEpochSeconds, "F3", "<= 1.1");
+        Row(text, "training, CPU s/epoch (median of epochs 2..N; robust to other load)", AutoencoderBenchmark.Median(bestOurs.EpochCpuSeconds.Skip(1)),
+            bestPeer is null ? null : AutoencoderBenchmark.Median(bestPeer.EpochCpuSeconds.Skip(1)), "F3", "");
         Row(text, "held-out MSE after training", bestOurs.HeldOutMse, bestPeer?.TestMse, "F5", "same within noise");
         Row(text, $"Transform of {testRows} rows to latent codes (IDataView cursor), s", bestOurs.TransformSeconds, bestPeer?.EncodeSeconds, "F4", "<= 1.2 (PyTorch: batched encode of a tensor)");
         Row(text, $"Encode of {testRows} rows held in a float array, s", bestOurs.EncodeSeconds, bestPeer?.EncodeSeconds, "F4", "");
@@ -44,12 +46,12 @@ internal static class Report
 
         text.AppendLine("Every configuration measured:");
         text.AppendLine();
-        text.AppendLine("| side | threads | s/epoch (median 2..N) | epochs, s | held-out MSE | transform or encode of the held-out rows, s | peak RSS, MB |");
-        text.AppendLine("| --- | --- | ---: | --- | ---: | ---: | ---: |");
+        text.AppendLine("| side | threads | s/epoch (median 2..N) | epochs, s | epochs, CPU s | held-out MSE | transform or encode of the held-out rows, s | peak RSS, MB |");
+        text.AppendLine("| --- | --- | ---: | --- | --- | ---: | ---: | ---: |");
         foreach (var result in ours)
-            text.AppendLine($"| ours | {result.TorchThreads} libtorch | {EpochMedian(result):F3} | {Join(result.EpochSeconds)} | {result.HeldOutMse:F5} | {result.TransformSeconds:F4} | {result.PeakRssKilobytes / 1024.0:F0} (process so far) |");
+            text.AppendLine($"| ours | {result.TorchThreads} libtorch | {EpochMedian(result):F3} | {Join(result.EpochSeconds)} | {Join(result.EpochCpuSeconds)} | {result.HeldOutMse:F5} | {result.TransformSeconds:F4} | {result.PeakRssKilobytes / 1024.0:F0} (process so far) |");
         foreach (var peer in peers)
-            text.AppendLine($"| PyTorch | {PeerConfiguration(peer)} | {peer.MedianEpochSeconds:F3} | {Join(peer.EpochSeconds)} | {peer.TestMse:F5} | {peer.EncodeSeconds:F4} | {peer.PeakRssKilobytes / 1024.0:F0} |");
+            text.AppendLine($"| PyTorch | {PeerConfiguration(peer)} | {peer.MedianEpochSeconds:F3} | {Join(peer.EpochSeconds)} | {Join(peer.EpochCpuSeconds)} | {peer.TestMse:F5} | {peer.EncodeSeconds:F4} | {peer.PeakRssKilobytes / 1024.0:F0} |");
         text.AppendLine();
 
         text.AppendLine($"Where the time goes (ours, {bestOurs.TorchThreads} thread(s)):");
