@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Microsoft.ML.Autoencoder.Samples.Compare;
+using Microsoft.ML.Autoencoder.Samples.Commands;
 
 // Samples for Microsoft.ML.Autoencoder, one command each. Run without arguments for `compare`.
 var root = new RootCommand("Microsoft.ML.Autoencoder samples.")

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
-using Microsoft.ML.Autoencoder.Samples.Compare;
 using Microsoft.ML.Autoencoder.Samples.Data;
 using Xunit;
 
@@ -93,41 +92,6 @@ namespace Microsoft.ML.Autoencoder.Tests.Samples
             Assert.Equal(FashionMnist.PixelCount, features!.Size);
             Assert.Equal(Microsoft.ML.Data.NumberDataViewType.UInt32, view.Schema[nameof(FashionMnistImage.Label)].Type);
             Assert.Equal(10, view.GetRowCount());
-        }
-
-        [Fact]
-        public void ReconstructionComparisonRun_TinySlice_BothModelsBeatTheMeanImage()
-        {
-            var full = FashionMnist.Load(FashionMnist.EmbeddedDirectory, seed: 1);
-            var data = full with { Train = full.Train.Take(1000), Test = full.Test.Take(200) };
-            var options = new CompareOptions { LatentDimension = 8, Epochs = 3, BatchSize = 32, Seed = 1 };
-
-            var result = ReconstructionComparison.Run(data, options, TextWriter.Null);
-
-            Assert.Equal(1000, result.TrainCount);
-            Assert.Equal(200, result.HeldOutCount);
-            Assert.InRange(result.AutoencoderHistory.Count, 1, options.Epochs);
-            foreach (var model in new[] { result.Pca, result.Autoencoder })
-            {
-                Assert.True(double.IsFinite(model.HeldOutMeanSquaredError), $"{model.Name}: {model.HeldOutMeanSquaredError}");
-                Assert.True(model.HeldOutMeanSquaredError > 0, $"{model.Name}: {model.HeldOutMeanSquaredError}");
-                Assert.True(
-                    model.HeldOutMeanSquaredError < result.MeanImageMeanSquaredError,
-                    $"{model.Name}: {model.HeldOutMeanSquaredError} is not below the mean image's {result.MeanImageMeanSquaredError}");
-            }
-        }
-
-        [Fact]
-        public void ReconstructionComparisonMeanSquaredError_KnownImages_IsMeanOfSquaredDifferences()
-        {
-            var expected = new float[2 * FashionMnist.PixelCount];
-            var actual = new float[2 * FashionMnist.PixelCount];
-            actual[0] = 0.5f; // (0.5)^2 = 0.25 ...
-            actual[^1] = -1f; // ... + 1, over 1568 pixels.
-
-            double error = ReconstructionComparison.MeanSquaredError(expected, actual);
-
-            Assert.Equal(1.25 / (2 * FashionMnist.PixelCount), error, precision: 12);
         }
     }
 }
