@@ -77,6 +77,10 @@ internal static class CompareCommand
         return command;
     }
 
+    /// <summary>The 1-minute load average (Linux), to tell whether other work was slowing the run.</summary>
+    private static string LoadAverage()
+        => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
     private static int Run(string? dataDirectory, ComparisonOptions options, DirectoryInfo output, string commandLine)
     {
         var console = ConsoleFrontEnd.CreateConsole();
@@ -96,7 +100,8 @@ internal static class CompareCommand
         var files = ComparisonReport.Write(result, output.FullName, commandLine);
         console.WriteLine();
         console.WriteLine($"Report: {Path.Combine(output.FullName, ComparisonReport.ReportFileName)} ({files.Count} files)");
-        console.WriteLine($"Took {stopwatch.Elapsed.TotalSeconds:F0} s in all (comparison {result.Elapsed.TotalSeconds:F0} s).");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        console.WriteLine($"Took {stopwatch.Elapsed.TotalSeconds:F0} s in all (the comparison {result.Elapsed.TotalSeconds:F0} s; CPU time {cpu.TotalSeconds:F0} s on {Environment.ProcessorCount} cores, load average {LoadAverage()}).");
         return 0;
     }
 }

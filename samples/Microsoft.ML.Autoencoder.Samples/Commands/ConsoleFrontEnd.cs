@@ -15,7 +15,7 @@ internal static class ConsoleFrontEnd
 {
     /// <summary>
     /// A console that draws live progress only on an interactive terminal. With output redirected or under CI
-    /// it writes plain lines (no colours, no cursor movement) 120 columns wide.
+    /// it writes plain lines (no colours, no cursor movement) up to 200 columns wide.
     /// </summary>
     public static IAnsiConsole CreateConsole()
     {
@@ -29,7 +29,7 @@ internal static class ConsoleFrontEnd
         });
         if (plain)
         {
-            console.Profile.Width = 120;
+            console.Profile.Width = 200;
         }
 
         return console;

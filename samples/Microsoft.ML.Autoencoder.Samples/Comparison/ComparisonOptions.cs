@@ -30,6 +30,9 @@ public sealed record ComparisonOptions
     /// </summary>
     public IReadOnlyList<int> TrainingSizes { get; init; } = [250, 1000, 4000];
 
+    /// <summary>The methods of the training-size experiment (by default the cheap ones: PCA and the dense autoencoder).</summary>
+    public IReadOnlyList<ComparisonMethod> TrainingSizeMethods { get; init; } = [ComparisonMethods.Pca, ComparisonMethods.DenseAutoencoder];
+
     /// <summary>The latent size of the training-size experiment.</summary>
     public int TrainingSizeLatentDimension { get; init; } = 32;
 

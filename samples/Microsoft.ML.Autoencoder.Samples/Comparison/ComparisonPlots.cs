@@ -83,23 +83,20 @@ public static class ComparisonPlots
         var maps = result.MethodNames.Select(method => result.Find(method, 2)).Where(row => row?.MapCodes is not null).ToArray();
         if (maps.Length == 0)
             throw new InvalidOperationException("The result has no 2-D codes: run the comparison with latent size 2.");
-        var panels = new List<(PlotModel, int)>();
-        for (int m = 0; m < maps.Length; m++)
+        var panels = new List<PlotModel>();
+        foreach (var row in maps)
         {
-            var row = maps[m]!;
-            bool last = m == maps.Length - 1;
-            var model = PlotStyle.CreateModel($"{row.Method}, k = 2", $"{result.MapLabels.Length} held-out images, colour = true class");
-            model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "code value 1", MajorGridlineStyle = LineStyle.None });
-            model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "code value 2", MajorGridlineStyle = LineStyle.None });
+            var model = PlotStyle.CreateModel($"{row!.Method}, k = 2", $"{result.MapLabels.Length} held-out images, colour = true class");
+            model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "code value 1" });
+            model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "code value 2" });
             for (int label = 0; label < FashionMnist.ClassNames.Count; label++)
             {
                 var series = new ScatterSeries
                 {
                     Title = FashionMnist.ClassNames[label],
                     MarkerType = MarkerType.Circle,
-                    MarkerSize = 2.2,
-                    MarkerFill = OxyColor.FromAColor(170, PlotStyle.ClassColor(label)),
-                    RenderInLegend = last,
+                    MarkerSize = 2.5,
+                    MarkerFill = OxyColor.FromAColor(180, PlotStyle.ClassColor(label)),
                 };
                 for (int i = 0; i < result.MapLabels.Length; i++)
                 {
@@ -110,17 +107,10 @@ public static class ComparisonPlots
                 model.Series.Add(series);
             }
 
-            if (last)
-            {
-                var legend = PlotStyle.CreateLegend(LegendPosition.RightTop, outside: true);
-                legend.LegendSymbolLength = 12;
-                model.Legends.Add(legend);
-            }
-
-            panels.Add((model, last ? 640 : 500));
+            panels.Add(model);
         }
 
-        return PlotStyle.SideBySide(panels, 500);
+        return PlotStyle.GridWithClassLegend(panels, columns: Math.Min(2, panels.Count), panelWidth: 620, panelHeight: 520, FashionMnist.ClassNames);
     }
 
     /// <summary>Held-out error against the number of training images (log scale), one line per method.</summary>
@@ -144,7 +134,8 @@ public static class ComparisonPlots
             var series = MethodSeries(result.MethodNames[m], m);
             foreach (var row in result.TrainingSizes.Where(row => row.Method == result.MethodNames[m]).OrderBy(row => row.TrainCount))
                 series.Points.Add(new DataPoint(row.TrainCount, row.HeldOutMeanSquaredError));
-            model.Series.Add(series);
+            if (series.Points.Count > 0)
+                model.Series.Add(series);
         }
 
         model.Legends.Add(PlotStyle.CreateLegend());

@@ -60,7 +60,7 @@ public static class ComparisonTables
 
     /// <summary>The header of <see cref="TrainingSize"/>: training images, then one error column per method.</summary>
     public static IEnumerable<string> TrainingSizeHeader(ComparisonResult result)
-        => new[] { "training images" }.Concat(result.MethodNames.Select(method => $"{method} MSE"));
+        => new[] { "training images" }.Concat(TrainingSizeMethods(result).Select(method => $"{method} MSE"));
 
     /// <summary>One row per training-set size: each method's held-out error (and the autoencoders' epochs).</summary>
     public static IEnumerable<string[]> TrainingSize(ComparisonResult result)
@@ -68,13 +68,17 @@ public static class ComparisonTables
         foreach (int size in result.TrainingSizes.Select(row => row.TrainCount).Distinct().Order())
         {
             yield return new[] { Format($"{size}") }
-                .Concat(result.MethodNames.Select(method =>
+                .Concat(TrainingSizeMethods(result).Select(method =>
                     result.TrainingSizes.FirstOrDefault(row => row.Method == method && row.TrainCount == size) is { } row
                         ? Format($"{row.HeldOutMeanSquaredError:F5}") + (row.Epochs is int epochs ? Format($" ({epochs} ep.)") : "")
                         : "-"))
                 .ToArray();
         }
     }
+
+    /// <summary>The methods of the training-size experiment, in the order of the other tables.</summary>
+    public static IEnumerable<string> TrainingSizeMethods(ComparisonResult result)
+        => result.MethodNames.Where(method => result.TrainingSizes.Any(row => row.Method == method));
 
     /// <summary>A fraction as a percentage with one decimal, e.g. <c>0.8534</c> as <c>85.3%</c> (with a sign when <paramref name="signed"/>).</summary>
     public static string Percent(double fraction, bool signed = false)

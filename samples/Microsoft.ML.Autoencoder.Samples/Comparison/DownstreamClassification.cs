@@ -16,6 +16,9 @@ public static class DownstreamClassification
     /// <summary>The maximum number of passes SDCA makes over the training features.</summary>
     public const int SdcaIterations = 30;
 
+    /// <summary>The number of LightGBM boosting iterations (each grows one tree per class).</summary>
+    public const int LightGbmIterations = 50;
+
     /// <summary>Trains <paramref name="classifier"/> and returns its held-out accuracy (fraction of images whose class it predicts).</summary>
     /// <param name="classifier">The classifier.</param>
     /// <param name="trainFeatures">The training features, row-major, <paramref name="dimension"/> per image.</param>
@@ -69,6 +72,7 @@ public static class DownstreamClassification
                     LabelColumnName = nameof(Row.Label),
                     FeatureColumnName = features,
                     Seed = seed,
+                    NumberOfIterations = LightGbmIterations,
                     NumberOfThreads = 1,
                     Silent = true,
                 })),

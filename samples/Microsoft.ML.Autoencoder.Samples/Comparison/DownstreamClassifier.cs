@@ -9,6 +9,6 @@ public enum DownstreamClassifier
     /// </summary>
     SdcaMaximumEntropy,
 
-    /// <summary><c>MulticlassClassification.Trainers.LightGbm</c> (gradient-boosted trees, 100 iterations): a non-linear classifier.</summary>
+    /// <summary><c>MulticlassClassification.Trainers.LightGbm</c> (gradient-boosted trees, 50 iterations): a non-linear classifier.</summary>
     LightGbm,
 }

@@ -66,7 +66,13 @@ public static class Findings
             (0, _) => "PCA reconstructs held-out images at least as well as every autoencoder at every latent size tried",
             _ => $"the best autoencoder has the lower error at k = {string.Join(", ", wins)} and PCA at k = {string.Join(", ", losses)}",
         };
-        return $"Reconstruction: {summary}. " + string.Join("; ", parts) + ".";
+        var worse = autoencoders
+            .SelectMany(method => result.LatentDimensions.Select(k => (Method: method, K: k, Row: result.Find(method, k), Pca: result.Find(pca, k))))
+            .Where(entry => entry.Row is not null && entry.Pca is not null && entry.Row.HeldOutMeanSquaredError >= entry.Pca.HeldOutMeanSquaredError)
+            .Select(entry => F($"{entry.Method} at k = {entry.K} ({ComparisonTables.Percent((entry.Row!.HeldOutMeanSquaredError - entry.Pca!.HeldOutMeanSquaredError) / entry.Pca.HeldOutMeanSquaredError, signed: true)})"))
+            .ToArray();
+        string exceptions = wins.Count > 0 && worse.Length > 0 ? " Not every autoencoder beats PCA: " + string.Join(", ", worse) + " against PCA's error." : "";
+        return $"Reconstruction: {summary}. " + string.Join("; ", parts) + "." + exceptions;
     }
 
     private static IEnumerable<string> DescribeClassification(ComparisonResult result, string pca, string[] autoencoders)

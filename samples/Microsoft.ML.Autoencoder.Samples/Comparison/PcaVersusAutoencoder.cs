@@ -31,7 +31,7 @@ public static class PcaVersusAutoencoder
         bool sweepReusesMainRun = latentDimensions.Contains(options.TrainingSizeLatentDimension);
         int totalSteps = options.Classifiers.Count * (1 + options.Methods.Count * latentDimensions.Length)
             + options.Methods.Count * latentDimensions.Length
-            + (trainingSizes.Length == 0 ? 0 : options.Methods.Count * (trainingSizes.Length + (sweepReusesMainRun ? 0 : 1)));
+            + (trainingSizes.Length == 0 ? 0 : options.TrainingSizeMethods.Count * (trainingSizes.Length + (sweepReusesMainRun ? 0 : 1)));
         int completedSteps = 0;
         void Start(string description) => progress?.Report(new ComparisonProgress(completedSteps++, totalSteps, description));
 
@@ -75,7 +75,7 @@ public static class PcaVersusAutoencoder
         if (trainingSizes.Length > 0)
         {
             int latentDimension = options.TrainingSizeLatentDimension;
-            foreach (var method in options.Methods)
+            foreach (var method in options.TrainingSizeMethods)
             {
                 foreach (int size in trainingSizes)
                 {
@@ -166,6 +166,10 @@ public static class PcaVersusAutoencoder
         ArgumentOutOfRangeException.ThrowIfNegative(options.MapPointCount, nameof(options.MapPointCount));
         if (options.TrainingSizes is null)
             throw new ArgumentNullException(nameof(options.TrainingSizes));
+        if (options.TrainingSizeMethods is null)
+            throw new ArgumentNullException(nameof(options.TrainingSizeMethods));
+        if (options.TrainingSizeMethods.FirstOrDefault(method => !options.Methods.Contains(method)) is { } stranger)
+            throw new ArgumentException($"Training-size method '{stranger.Name}' is not one of the compared methods.", nameof(options.TrainingSizeMethods));
         foreach (int size in options.TrainingSizes)
         {
             if (size <= options.TrainingSizeLatentDimension)

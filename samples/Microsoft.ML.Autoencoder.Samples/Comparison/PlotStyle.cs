@@ -103,6 +103,44 @@ internal static class PlotStyle
         return Encode(surface);
     }
 
+    /// <summary>
+    /// Places equally sized panels in a grid of <paramref name="columns"/> columns, with a legend strip of the
+    /// Fashion-MNIST classes underneath (one legend for all panels).
+    /// </summary>
+    public static byte[] GridWithClassLegend(IReadOnlyList<PlotModel> panels, int columns, int panelWidth, int panelHeight, IReadOnlyList<string> classNames)
+    {
+        const int legendHeight = 40;
+        int rows = (panels.Count + columns - 1) / columns;
+        int width = Math.Min(columns, panels.Count) * panelWidth;
+        using var surface = SKSurface.Create(new SKImageInfo(width, rows * panelHeight + legendHeight));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White);
+        for (int i = 0; i < panels.Count; i++)
+        {
+            using var bitmap = SKBitmap.Decode(ToPng(panels[i], panelWidth, panelHeight));
+            canvas.DrawBitmap(bitmap, i % columns * panelWidth, i / columns * panelHeight);
+        }
+
+        using var typeface = SKTypeface.FromFamilyName(FontFamily) ?? SKTypeface.Default;
+        using var text = new SKPaint { Color = SKColors.Black, IsAntialias = true, Typeface = typeface, TextSize = 14 };
+        using var dot = new SKPaint { IsAntialias = true };
+        const float radius = 6, spacing = 26;
+        float total = 0;
+        foreach (string name in classNames)
+            total += 2 * radius + 6 + text.MeasureText(name) + spacing;
+        float x = Math.Max(10, (width - total + spacing) / 2), y = rows * panelHeight + legendHeight / 2f;
+        for (int label = 0; label < classNames.Count; label++)
+        {
+            var color = ClassColor(label);
+            dot.Color = new SKColor(color.R, color.G, color.B);
+            canvas.DrawCircle(x + radius, y, radius, dot);
+            canvas.DrawText(classNames[label], x + 2 * radius + 6, y + 5, text);
+            x += 2 * radius + 6 + text.MeasureText(classNames[label]) + spacing;
+        }
+
+        return Encode(surface);
+    }
+
     public static byte[] Encode(SKSurface surface)
     {
         using var image = surface.Snapshot();

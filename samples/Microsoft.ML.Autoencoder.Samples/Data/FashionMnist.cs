@@ -52,8 +52,13 @@ public static class FashionMnist
         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
     ];
 
-    /// <summary>The copy of the 10,000-image test split that the build puts beside the app.</summary>
-    public static string EmbeddedDirectory => Path.Combine(AppContext.BaseDirectory, "data", "fashion-mnist");
+    /// <summary>
+    /// The copy of the 10,000-image test split that the build puts beside this assembly (found from the assembly,
+    /// not the process, so that a notebook or another app that references the samples finds it too).
+    /// </summary>
+    public static string EmbeddedDirectory => Path.Combine(
+        Path.GetDirectoryName(typeof(FashionMnist).Assembly.Location) is { Length: > 0 } folder ? folder : AppContext.BaseDirectory,
+        "data", "fashion-mnist");
 
     /// <summary>
     /// Loads Fashion-MNIST from <paramref name="directory"/> if given, else from <see cref="DebianDirectory"/>

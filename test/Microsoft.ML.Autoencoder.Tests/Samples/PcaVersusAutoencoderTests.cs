@@ -52,7 +52,7 @@ namespace Microsoft.ML.Autoencoder.Tests.Samples
             Assert.Equal(options.Classifiers.Count * (1 + methods * 2), result.Classification.Count);
             Assert.All(result.Classification, row => Assert.InRange(row.Accuracy, 0.25, 1.0)); // Chance is 0.1.
 
-            Assert.Equal(methods * 2, result.TrainingSizes.Count);
+            Assert.Equal(options.TrainingSizeMethods.Count * 2, result.TrainingSizes.Count);
             Assert.Equal(new[] { 200, 600 }, result.TrainingSizes.Select(row => row.TrainCount).Distinct().Order());
             // The same number of gradient steps as on all 600 images: 3 times the epochs.
             Assert.Contains(reports, report => report.Description == "Fitting Dense AE (k = 8) on 200 images, up to 30 epochs");

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Executes a notebook of this folder headless, the way CI does, and fails when any cell fails.
+#   samples/notebooks/run-notebook.sh [NOTEBOOK] [OUTPUT]
+# NOTEBOOK defaults to PcaVsAutoencoder.ipynb; OUTPUT (the executed copy, with outputs) to a temporary file.
+# Builds the samples in Release first (the notebook references samples/Microsoft.ML.Autoencoder.Samples/bin/Release)
+# and restores the local tools (dotnet-repl, pinned in dotnet-tools.json at the repository root).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+notebook="${1:-PcaVsAutoencoder.ipynb}"
+output="${2:-$(mktemp --suffix=.ipynb)}"
+case "$output" in /*) ;; *) output="$PWD/$output" ;; esac
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build -c Release "$root/samples/Microsoft.ML.Autoencoder.Samples" -v quiet -nologo < /dev/null
+(cd "$root" && dotnet tool restore < /dev/null)
+
+# Relative #r paths in the notebook resolve against the working directory: run from the notebook's folder.
+cd "$here"
+started=$(date +%s)
+status=0
+timeout 1200 dotnet repl --run "$notebook" --exit-after-run --output-path "$output" < /dev/null > "$output.log" 2>&1 || status=$?
+echo "dotnet repl: exit code $status after $(( $(date +%s) - started )) s; executed notebook: $output"
+
+# dotnet repl exits non-zero when a cell fails; also look for error outputs in the executed copy.
+errors=$(grep -c '"output_type": "error"' "$output" 2>/dev/null || true)
+if [ "$status" -ne 0 ] || [ "${errors:-0}" -ne 0 ] || [ ! -s "$output" ]; then
+  echo "notebook $notebook FAILED ($errors failing cells). dotnet repl's log:"
+  tail -50 "$output.log"
+  grep -A3 '"output_type": "error"' "$output" 2>/dev/null | head -40 || true
+  exit 1
+fi
+echo "notebook $notebook: every cell ran"
