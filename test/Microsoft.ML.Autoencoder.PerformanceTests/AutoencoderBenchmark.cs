@@ -36,6 +36,13 @@ internal static class AutoencoderBenchmark
         GC.Collect();
 
         var ours = settings.Threads.Select(threads => MeasureOurs(settings, threads, train, test)).ToList();
+        var trainFloats = train.ToFloats();
+        var raw = settings.Threads.Select(threads =>
+        {
+            Console.WriteLine($"TorchSharp alone, {threads} thread(s)...");
+            return RawTorchSharpLoop.Measure(trainFloats, train.Count, threads, settings.Epochs);
+        }).ToList();
+        trainFloats = null;
         var peers = new List<PeerResult>();
         string peerStatus = "skipped (--no-peer)";
         if (!settings.SkipPeer)
@@ -50,7 +57,7 @@ internal static class AutoencoderBenchmark
             }
         }
 
-        var report = Report.Build(settings, trainPath, testPath, train.Count, test.Count, ours, peers, peerStatus);
+        var report = Report.Build(settings, trainPath, testPath, train.Count, test.Count, ours, raw, peers, peerStatus);
         Console.WriteLine();
         Console.WriteLine(report);
         if (settings.OutputPath is string path)

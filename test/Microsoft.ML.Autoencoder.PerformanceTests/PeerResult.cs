@@ -14,4 +14,5 @@ internal sealed record PeerResult(
     double TestMse,
     double EncodeSeconds,
     long PeakRssKilobytes,
-    IReadOnlyDictionary<string, double> Gemm);
+    IReadOnlyDictionary<string, double> Gemm,
+    IReadOnlyDictionary<string, double> PhaseSeconds);

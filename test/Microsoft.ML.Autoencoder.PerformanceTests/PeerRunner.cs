@@ -51,7 +51,10 @@ internal static class PeerRunner
             TestMse: root.GetProperty("test_mse").GetDouble(),
             EncodeSeconds: root.GetProperty("encode_seconds_median").GetDouble(),
             PeakRssKilobytes: root.GetProperty("peak_rss_kb").GetInt64(),
-            Gemm: gemm);
+            Gemm: gemm,
+            PhaseSeconds: root.TryGetProperty("phase_seconds_per_epoch", out var phases)
+                ? phases.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble())
+                : new Dictionary<string, double>());
         return (result, "ran");
     }
 

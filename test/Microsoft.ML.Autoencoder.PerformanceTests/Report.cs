@@ -14,7 +14,7 @@ internal static class Report
     private const double ForwardFlopsPerRow = 2.0 * (784 * 64 + 64 * 32 + 32 * 64 + 64 * 784);
 
     public static string Build(BenchmarkSettings settings, string trainPath, string testPath, int trainRows, int testRows,
-        IReadOnlyList<OurResult> ours, IReadOnlyList<PeerResult> peers, string peerStatus)
+        IReadOnlyList<OurResult> ours, IReadOnlyList<RawResult> raw, IReadOnlyList<PeerResult> peers, string peerStatus)
     {
         var text = new StringBuilder();
         double flopsPerEpoch = 3 * ForwardFlopsPerRow * trainRows;
@@ -54,6 +54,18 @@ internal static class Report
             text.AppendLine($"| PyTorch | {PeerConfiguration(peer)} | {peer.MedianEpochSeconds:F3} | {Join(peer.EpochSeconds)} | {Join(peer.EpochCpuSeconds)} | {peer.TestMse:F5} | {peer.EncodeSeconds:F4} | {peer.PeakRssKilobytes / 1024.0:F0} |");
         text.AppendLine();
 
+        text.AppendLine("Where the training time goes: the library, TorchSharp alone (the same loop written directly against TorchSharp, no ML.NET, no library code) and PyTorch, per epoch:");
+        text.AppendLine();
+        text.AppendLine("| | threads | s/epoch (median 2..N) | CPU s/epoch (median 2..N) | forward, s | backward, s | optimizer step, s |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var result in ours)
+            text.AppendLine($"| Microsoft.ML.Autoencoder | {result.TorchThreads} | {EpochMedian(result):F3} | {AutoencoderBenchmark.Median(result.EpochCpuSeconds.Skip(1)):F3} | | | |");
+        foreach (var result in raw)
+            text.AppendLine($"| TorchSharp alone | {result.Threads} | {AutoencoderBenchmark.Median(result.EpochSeconds.Skip(1)):F3} | {AutoencoderBenchmark.Median(result.EpochCpuSeconds.Skip(1)):F3} | {result.ForwardSeconds:F3} | {result.BackwardSeconds:F3} | {result.StepSeconds:F3} |");
+        foreach (var peer in peers)
+            text.AppendLine($"| PyTorch | {PeerConfiguration(peer)} | {peer.MedianEpochSeconds:F3} | {AutoencoderBenchmark.Median(peer.EpochCpuSeconds.Skip(1)):F3} | {Phase(peer, "forward")} | {Phase(peer, "backward")} | {Phase(peer, "optimizer_step")} |");
+        text.AppendLine();
+
         text.AppendLine($"Where the time goes (ours, {bestOurs.TorchThreads} thread(s)):");
         text.AppendLine();
         if (bestOurs.ReadSeconds is double read)
@@ -83,6 +95,9 @@ internal static class Report
     }
 
     private static double EpochMedian(OurResult result) => AutoencoderBenchmark.Median(result.EpochSeconds.Skip(1));
+
+    private static string Phase(PeerResult peer, string name)
+        => peer.PhaseSeconds.TryGetValue(name, out double seconds) ? seconds.ToString("F3", CultureInfo.InvariantCulture) : "";
 
     private static string PeerConfiguration(PeerResult peer) => $"{peer.Threads} torch, {peer.BlasThreads} OpenBLAS";
 

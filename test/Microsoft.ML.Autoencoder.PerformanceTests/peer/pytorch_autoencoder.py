@@ -83,6 +83,15 @@ def _read(path):
 
 
 def rss_peak_kb():
+    # VmHWM is this address space's high-water mark. ru_maxrss is not used: a process started by a larger
+    # parent (the .NET benchmark) inherits the parent's maximum in ru_maxrss across fork and exec.
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux
 
 
@@ -242,6 +251,7 @@ def main():
     bs = a.batch_size
 
     epoch_s, epoch_cpu, epoch_loss = [], [], []
+    phase_s = {"forward": 0.0, "backward": 0.0, "optimizer_step": 0.0}
     load_before = os.getloadavg()
     model.train()
     for ep in range(a.epochs):
@@ -250,13 +260,20 @@ def main():
         perm = torch.randperm(n, generator=gen)
         total, batches = 0.0, 0
         for i in range(0, n, bs):
+            p0 = time.perf_counter()
             xb = x_train[perm[i:i + bs]]
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(model(xb), xb)
+            p1 = time.perf_counter()
             loss.backward()
+            p2 = time.perf_counter()
             opt.step()
+            p3 = time.perf_counter()
             total += loss.item()
             batches += 1
+            phase_s["forward"] += p1 - p0
+            phase_s["backward"] += p2 - p1
+            phase_s["optimizer_step"] += p3 - p2
         dt = time.perf_counter() - t0
         epoch_s.append(dt)
         epoch_cpu.append(time.process_time() - c0)
@@ -314,6 +331,7 @@ def main():
         "load_seconds": round(load_s, 4),
         "epoch_seconds": [round(s, 4) for s in epoch_s],
         "epoch_cpu_seconds": [round(s, 4) for s in epoch_cpu],
+        "phase_seconds_per_epoch": {k: round(v / a.epochs, 4) for k, v in phase_s.items()},
         "min_epoch_seconds": round(min(epoch_s), 4) if epoch_s else None,
         "epoch_train_loss": [round(l, 6) for l in epoch_loss],
         "median_epoch_seconds_2_to_n": round(median_s, 4) if median_s is not None else None,
