@@ -24,6 +24,11 @@ internal static class GenerateCommand
             Description = "Maximum number of training epochs of each autoencoder.",
             DefaultValueFactory = _ => defaults.Epochs,
         };
+        var threadsOption = new Option<int>("--threads")
+        {
+            Description = "Number of libtorch threads; 0 for libtorch's default (one per core). One is fastest for these small networks on a busy machine.",
+            DefaultValueFactory = _ => defaults.NumberOfThreads ?? 0,
+        };
         var outputOption = new Option<DirectoryInfo>("--output")
         {
             Description = "Folder to write the PNG files to (created when missing).",
@@ -43,7 +48,7 @@ internal static class GenerateCommand
 
         var command = new System.CommandLine.Command("generate", "Train dense, convolutional and variational autoencoders on Fashion-MNIST; draw reconstructions, samples and interpolations as PNG grids.")
         {
-            latentOption, epochsOption, outputOption, dataOption, seedOption,
+            latentOption, epochsOption, threadsOption, outputOption, dataOption, seedOption,
         };
         command.SetAction(parseResult =>
         {
@@ -51,6 +56,7 @@ internal static class GenerateCommand
             {
                 LatentDimension = parseResult.GetValue(latentOption),
                 Epochs = parseResult.GetValue(epochsOption),
+                NumberOfThreads = parseResult.GetValue(threadsOption) is int threads and not 0 ? threads : null, // Negative: refused by Run.
                 OutputDirectory = parseResult.GetValue(outputOption)!.FullName,
                 Seed = parseResult.GetValue(seedOption),
             };

@@ -157,6 +157,7 @@ public static class ImageGeneration
             MaximumNumberOfEpochs = options.Epochs,
             BatchSize = options.BatchSize,
             Seed = options.Seed,
+            NumberOfThreads = options.NumberOfThreads,
         }).Fit(train);
         var fitTime = stopwatch.Elapsed;
         log.WriteLine(Invariant($"  {model.TrainingHistory.Count} epochs in {fitTime.TotalSeconds:F1} s; last: {model.TrainingHistory[^1]}"));
@@ -201,6 +202,8 @@ public static class ImageGeneration
             throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, $"{nameof(GenerateOptions.Epochs)} must be positive.");
         if (options.BatchSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, $"{nameof(GenerateOptions.BatchSize)} must be positive.");
+        if (options.NumberOfThreads is <= 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.NumberOfThreads, $"{nameof(GenerateOptions.NumberOfThreads)} must be positive, or null for libtorch's default.");
         if (options.SampleGridSide <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.SampleGridSide, $"{nameof(GenerateOptions.SampleGridSide)} must be positive.");
         if (options.InterpolationSteps < 2)
