@@ -102,7 +102,7 @@ internal static class ConsoleFrontEnd
 
         if (result.TrainingSizes.Count > 0)
         {
-            console.WriteLine($"Held-out reconstruction error by number of training images (k = {result.Options.TrainingSizeLatentDimension}; autoencoders get the same number of gradient steps at every size):");
+            console.WriteLine($"Held-out reconstruction error by number of training images (k = {result.Options.TrainingSizeLatentDimension}; autoencoders get the same gradient-step budget at every size; epochs in parentheses):");
             var sizes = new Table().Border(TableBorder.Simple).AddColumns(ComparisonTables.TrainingSizeHeader(result).ToArray());
             foreach (var column in sizes.Columns.Skip(1))
             {

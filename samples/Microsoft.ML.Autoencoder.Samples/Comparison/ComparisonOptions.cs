@@ -25,8 +25,8 @@ public sealed record ComparisonOptions
 
     /// <summary>
     /// Smaller training sets on which to repeat the reconstruction at <see cref="TrainingSizeLatentDimension"/>
-    /// (the full training set is the main run). Each autoencoder gets the same number of gradient steps as on
-    /// the full set (more epochs), so only the amount of data changes. Empty skips this experiment.
+    /// (the full training set is the main run). Each autoencoder's epoch limit grows as the set shrinks, so that it
+    /// may take as many gradient steps as on the full set (early stopping can end it sooner): only the amount of data changes. Empty skips this experiment.
     /// </summary>
     public IReadOnlyList<int> TrainingSizes { get; init; } = [250, 1000, 4000];
 

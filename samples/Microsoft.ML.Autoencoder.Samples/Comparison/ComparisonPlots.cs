@@ -118,7 +118,7 @@ public static class ComparisonPlots
     {
         var model = PlotStyle.CreateModel(
             F($"Reconstruction error vs training-set size, k = {result.Options.TrainingSizeLatentDimension}"),
-            "autoencoders get the same number of gradient steps at every size; scored on all held-out images");
+            "autoencoders get the same gradient-step budget at every size; scored on all held-out images");
         model.Axes.Add(new LogarithmicAxis
         {
             Position = AxisPosition.Bottom,

@@ -98,7 +98,7 @@ public static class ComparisonReport
         {
             Line($"## Training-set size");
             md.AppendLine();
-            Line($"The reconstruction at k = {result.Options.TrainingSizeLatentDimension} repeated on random subsets of the training images, scored on all held-out images. Each autoencoder gets the same number of gradient steps at every size (more epochs on smaller sets), so only the amount of data changes.");
+            Line($"The reconstruction at k = {result.Options.TrainingSizeLatentDimension} repeated on random subsets of the training images, scored on all held-out images. Each autoencoder's epoch limit grows as the set shrinks, so that it may take as many gradient steps as on the full set (early stopping can end it sooner; the epochs trained are in parentheses): only the amount of data changes.");
             md.AppendLine();
             Image("training-size.png", "Reconstruction error vs number of training images");
             Table(md, ComparisonTables.TrainingSizeHeader(result).ToArray(), ComparisonTables.TrainingSize(result));

@@ -146,7 +146,7 @@ public static class Findings
             int size when size == sizes[0] => "the best autoencoder has the lower error from the smallest training set tried on",
             int size => $"PCA has the lower error below {size} training images, the best autoencoder from {size} on",
         };
-        return F($"Training-set size (k = {result.Options.TrainingSizeLatentDimension}, same number of gradient steps at every size): {summary}. ") + string.Join("; ", parts) + ".";
+        return F($"Training-set size (k = {result.Options.TrainingSizeLatentDimension}, the same gradient-step budget at every size): {summary}. ") + string.Join("; ", parts) + ".";
     }
 
     private static string DescribeTime(ComparisonResult result, string pca, string[] autoencoders)

@@ -79,7 +79,7 @@ public static class PcaVersusAutoencoder
             {
                 foreach (int size in trainingSizes)
                 {
-                    // The same number of gradient steps as on the full set: only the amount of data changes.
+                    // The same gradient-step budget as on the full set: only the amount of data changes.
                     int epochs = (int)Math.Ceiling((double)options.Epochs * train.Count / size);
                     Start($"Fitting {method.Name} (k = {latentDimension}) on {size} images{(method.IsTrainedByGradientDescent ? $", up to {epochs} epochs" : "")}");
                     var subset = FashionMnist.Split(train, size, options.Seed, data.Source).Train;

@@ -5,5 +5,5 @@ namespace Microsoft.ML.Autoencoder.Samples.Comparison;
 /// <param name="TrainCount">The number of training images.</param>
 /// <param name="LatentDimension">The code size.</param>
 /// <param name="HeldOutMeanSquaredError">The held-out reconstruction error.</param>
-/// <param name="Epochs">The epochs trained (more for smaller sets: the same number of gradient steps); null for PCA.</param>
+/// <param name="Epochs">The epochs trained (the limit grows on smaller sets, to the same gradient-step budget; early stopping can end sooner); null for PCA.</param>
 public sealed record TrainingSizeResult(string Method, int TrainCount, int LatentDimension, double HeldOutMeanSquaredError, int? Epochs);

@@ -54,7 +54,7 @@ namespace Microsoft.ML.Autoencoder.Tests.Samples
 
             Assert.Equal(options.TrainingSizeMethods.Count * 2, result.TrainingSizes.Count);
             Assert.Equal(new[] { 200, 600 }, result.TrainingSizes.Select(row => row.TrainCount).Distinct().Order());
-            // The same number of gradient steps as on all 600 images: 3 times the epochs.
+            // The same gradient-step budget as on all 600 images: 3 times the epoch limit.
             Assert.Contains(reports, report => report.Description == "Fitting Dense AE (k = 8) on 200 images, up to 30 epochs");
 
             Assert.Equal(Enumerable.Range(0, reports.Count), reports.Select(report => report.CompletedSteps));
