@@ -175,6 +175,48 @@ namespace Microsoft.ML.Autoencoder.Tests
         }
 
         [Fact]
+        public void Transform_OnlyOutputColumnsRead_ReadsSourceOnceAndMatchesEncode()
+        {
+            var ml = new MLContext(seed: 1);
+            var rows = SyntheticData.LowRankRows(2 * AutoencoderTransformer.InferenceBatchSize + 5, Size, 3, seed: 15);
+            using var model = ml.Transforms.Autoencoder(AllOutputs()).Fit(SyntheticData.ToDataView(ml, rows.Take(200), Size));
+            int enumerations = 0;
+            IEnumerable<SyntheticData.Row> Counted()
+            {
+                enumerations++;
+                foreach (var row in rows)
+                    yield return new SyntheticData.Row { Features = row };
+            }
+            var definition = SchemaDefinition.Create(typeof(SyntheticData.Row));
+            definition[nameof(SyntheticData.Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Size);
+            var output = model.Transform(ml.Data.LoadFromEnumerable(Counted(), definition));
+            var expected = model.Encode(SyntheticData.Flatten(rows));
+
+            var latents = new List<float>();
+            var positions = new List<long>();
+            using (var cursor = output.GetRowCursor(new[] { output.Schema["Latent"], output.Schema["Error"] }))
+            {
+                var latent = cursor.GetGetter<VBuffer<float>>(output.Schema["Latent"]);
+                VBuffer<float> code = default;
+                while (cursor.MoveNext())
+                {
+                    positions.Add(cursor.Position);
+                    if (cursor.Position % 2 == 0)
+                    {
+                        latent(ref code);
+                        latents.AddRange(code.DenseValues());
+                    }
+                    Assert.False(cursor.IsColumnActive(output.Schema["Label"]));
+                }
+            }
+
+            Assert.Equal(1, enumerations);
+            Assert.Equal(Enumerable.Range(0, rows.Length).Select(i => (long)i), positions);
+            var expectedEven = Enumerable.Range(0, rows.Length).Where(i => i % 2 == 0).SelectMany(i => expected.Skip(i * 3).Take(3)).ToArray();
+            Assert.Equal(expectedEven, latents.ToArray());
+        }
+
+        [Fact]
         public void PredictionEngine_SingleRows_MatchBatchTransform()
         {
             var ml = new MLContext(seed: 1);

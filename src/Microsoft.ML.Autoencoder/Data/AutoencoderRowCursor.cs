@@ -10,7 +10,8 @@ namespace Microsoft.ML.Autoencoder.Data
     /// <see cref="AutoencoderTransformer.InferenceBatchSize"/> rows at a time: a second cursor over the
     /// source's input column reads ahead, and the rows it reads are run through the network together.
     /// When the caller asks for shuffled rows, the two cursors could disagree on the order, so outputs
-    /// are then computed one row at a time from this cursor's own input.
+    /// are then computed one row at a time from this cursor's own input. When the caller reads no source
+    /// column (only outputs), the read-ahead cursor is the only one: the source is read once.
     /// </summary>
     internal sealed class AutoencoderRowCursor : DataViewRowCursor
     {
@@ -25,6 +26,8 @@ namespace Microsoft.ML.Autoencoder.Data
         private long _batchStart;
         private int _batchRows;
         private long _readAheadIndex = -1;
+        private bool _computed;
+        private readonly bool _readAheadOnly;
         private bool _disposed;
 
         public AutoencoderRowCursor(AutoencoderTransformer parent, IDataView source, DataViewSchema schema, ISet<int> columnsNeeded, Random? rand)
@@ -39,14 +42,15 @@ namespace Microsoft.ML.Autoencoder.Data
             if (anyOutput && !batched && !sourceColumns.Contains(inputColumn))
                 sourceColumns.Add(inputColumn);
 
-            _input = source.GetRowCursor(sourceColumns, rand);
+            _readAheadOnly = anyOutput && batched && sourceColumns.Count == 0;
+            _input = source.GetRowCursor(_readAheadOnly ? new[] { inputColumn } : sourceColumns, rand);
             _buffers = new OutputBuffers(parent, batched ? AutoencoderTransformer.InferenceBatchSize : 1,
                 latent: IsActive(OutputKind.Latent), logVariance: IsActive(OutputKind.LogVariance), reconstruction: IsActive(OutputKind.Reconstruction), error: IsActive(OutputKind.ReconstructionError));
             if (anyOutput)
             {
                 if (batched)
                 {
-                    _readAhead = source.GetRowCursor(new[] { inputColumn });
+                    _readAhead = _readAheadOnly ? _input : source.GetRowCursor(new[] { inputColumn });
                     _inputGetter = _readAhead.GetGetter<VBuffer<float>>(inputColumn);
                 }
                 else
@@ -58,27 +62,60 @@ namespace Microsoft.ML.Autoencoder.Data
 
         public override DataViewSchema Schema { get; }
 
-        public override long Position => _input.Position;
+        public override long Position => _readAheadOnly ? _rowIndex : _input.Position;
 
-        public override long Batch => _input.Batch;
+        public override long Batch => _readAheadOnly ? 0 : _input.Batch;
 
-        public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+        /// <summary>The source's row ids; with the read-ahead cursor alone, ids made from the position.</summary>
+        public override ValueGetter<DataViewRowId> GetIdGetter()
+            => _readAheadOnly ? (ref DataViewRowId id) => id = new DataViewRowId((ulong)_rowIndex, 0) : _input.GetIdGetter();
 
         public override bool IsColumnActive(DataViewSchema.Column column)
-            => column.Index < _sourceColumnCount ? _input.IsColumnActive(_input.Schema[column.Index]) : _outputs[column.Index - _sourceColumnCount].Active;
+            => column.Index < _sourceColumnCount
+                ? !_readAheadOnly && _input.IsColumnActive(_input.Schema[column.Index])
+                : _outputs[column.Index - _sourceColumnCount].Active;
 
         public override bool MoveNext()
         {
+            if (_readAheadOnly)
+                return MoveNextReadingAhead();
             if (!_input.MoveNext())
                 return false;
             _rowIndex++;
             return true;
         }
 
+        /// <summary>Moves within the batch already read, or reads the next batch's inputs.</summary>
+        private bool MoveNextReadingAhead()
+        {
+            if (_rowIndex + 1 < _batchStart + _batchRows)
+            {
+                _rowIndex++;
+                return true;
+            }
+            int rows = 0;
+            while (rows < _buffers.Capacity && _input.MoveNext())
+            {
+                _inputGetter!(ref _row);
+                _buffers.SetInput(rows++, _row);
+            }
+            if (rows == 0)
+                return false;
+            _rowIndex++;
+            _batchStart = _rowIndex;
+            _batchRows = rows;
+            _computed = false;
+            return true;
+        }
+
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
             if (column.Index < _sourceColumnCount)
+            {
+                if (_readAheadOnly)
+                    throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
                 return _input.GetGetter<TValue>(_input.Schema[column.Index]);
+            }
             var (kind, active) = _outputs[column.Index - _sourceColumnCount];
             if (!active)
                 throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
@@ -94,7 +131,8 @@ namespace Microsoft.ML.Autoencoder.Data
             if (disposing)
             {
                 _input.Dispose();
-                _readAhead?.Dispose();
+                if (!ReferenceEquals(_readAhead, _input))
+                    _readAhead?.Dispose();
             }
             _disposed = true;
             base.Dispose(disposing);
@@ -120,7 +158,12 @@ namespace Microsoft.ML.Autoencoder.Data
                     ReadAheadBatch();
                 }
                 _batchStart = _rowIndex;
+                _computed = false;
+            }
+            if (!_computed)
+            {
                 _buffers.Compute(_batchRows);
+                _computed = true;
             }
             return (int)(_rowIndex - _batchStart);
         }
