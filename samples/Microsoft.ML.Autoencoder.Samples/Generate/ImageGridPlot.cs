@@ -31,6 +31,8 @@ public static class ImageGridPlot
     private const int Padding = 10;
     private const int HeaderHeight = 22;
     private const int TitleHeight = 36; // Title and subtitle above the plot area; the Cartesian plot absorbs any error.
+    private const double TitleFontSize = 16;
+    private const double SubtitleFontSize = 12;
     private const double LabelFontSize = 14;
     private const double HeaderFontSize = 12;
     private const string FontFamily = "DejaVu Sans";
@@ -64,8 +66,8 @@ public static class ImageGridPlot
             Title = title,
             Subtitle = subtitle,
             DefaultFont = FontFamily,
-            TitleFontSize = 16,
-            SubtitleFontSize = 12,
+            TitleFontSize = TitleFontSize,
+            SubtitleFontSize = SubtitleFontSize,
             Background = OxyColors.White,
             PlotType = PlotType.Cartesian,
             Padding = new OxyThickness(Padding),
@@ -102,8 +104,12 @@ public static class ImageGridPlot
             }
         }
 
+        // Wide enough for the grid and for the title (estimated: OxyPlot clips text wider than the plot).
+        int titleWidth = (int)(Math.Max(title.Length * TitleFontSize, (subtitle?.Length ?? 0) * SubtitleFontSize) * 0.62);
+        int width = Math.Max(gridWidth, titleWidth) + 2 * Padding;
+        int height = gridHeight + TitleHeight + (subtitle is null ? 0 : 18) + 2 * Padding;
         using var stream = new MemoryStream();
-        OxyPlot.SkiaSharp.PngExporter.Export(model, stream, gridWidth + 2 * Padding, gridHeight + TitleHeight + (subtitle is null ? 0 : 18) + 2 * Padding);
+        OxyPlot.SkiaSharp.PngExporter.Export(model, stream, width, height);
         return stream.ToArray();
     }
 
