@@ -8,7 +8,11 @@ using Xunit;
 
 namespace Microsoft.ML.Autoencoder.Tests.Data
 {
-    /// <summary>Nothing native outlives a public call except the model's own parameters.</summary>
+    /// <summary>
+    /// Nothing native outlives a public call except the model's own parameters. Runs alone: the process's
+    /// resident memory also moves with whatever other tests are doing.
+    /// </summary>
+    [Collection(NativeMemoryCollection.Name)]
     public class NativeMemoryTests
     {
         [Fact]
@@ -64,5 +68,12 @@ namespace Microsoft.ML.Autoencoder.Tests.Data
         private static long ResidentKilobytes()
             => long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
                 .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+    }
+
+    /// <summary>A collection that xunit runs with no other test in parallel.</summary>
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class NativeMemoryCollection
+    {
+        public const string Name = "Native memory (alone)";
     }
 }
