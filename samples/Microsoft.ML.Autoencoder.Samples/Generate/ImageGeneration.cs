@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Samples.Comparison;
 using Microsoft.ML.Autoencoder.Samples.Data;
 using Microsoft.ML.Autoencoder.Training;
 using Microsoft.ML.Autoencoder.Variants;
@@ -123,23 +124,6 @@ public static class ImageGeneration
         return path;
     }
 
-    /// <summary>The mean over all values of the squared differences.</summary>
-    private static double MeanSquaredError(float[] expected, float[] actual)
-    {
-        ArgumentNullException.ThrowIfNull(expected);
-        ArgumentNullException.ThrowIfNull(actual);
-        if (expected.Length != actual.Length)
-            throw new ArgumentException($"{actual.Length} values to compare with {expected.Length}.", nameof(actual));
-        double sum = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double difference = expected[i] - actual[i];
-            sum += difference * difference;
-        }
-
-        return sum / expected.Length;
-    }
-
     /// <summary>Trains one model, then adds its summary (held-out reconstruction error, epochs, time) to <paramref name="summaries"/>.</summary>
     private static AutoencoderTransformer Fit(
         MLContext mlContext, IDataView train, FashionMnistSplit heldOut, string name, AutoencoderArchitecture architecture, bool variational,
@@ -161,7 +145,7 @@ public static class ImageGeneration
         }).Fit(train);
         var fitTime = stopwatch.Elapsed;
         log.WriteLine(Invariant($"  {model.TrainingHistory.Count} epochs in {fitTime.TotalSeconds:F1} s; last: {model.TrainingHistory[^1]}"));
-        summaries.Add(new ModelSummary(name, MeanSquaredError(heldOut.Pixels, model.Reconstruct(heldOut.Pixels)), model.TrainingHistory.Count, fitTime));
+        summaries.Add(new ModelSummary(name, ImageMath.MeanSquaredError(heldOut.Pixels, model.Reconstruct(heldOut.Pixels)), model.TrainingHistory.Count, fitTime));
         return model;
     }
 

@@ -87,11 +87,7 @@ namespace Microsoft.ML.Autoencoder.Architectures
         public Tensor BatchLoss(Tensor logits, Tensor target, ReconstructionLoss loss)
             => LossFunctions.BatchLoss(logits, target, loss, _outputActivation);
 
-        public Tensor ApplyOutputActivation(Tensor logits) => _outputActivation switch
-        {
-            OutputActivation.Sigmoid => torch.sigmoid(logits),
-            OutputActivation.Identity => logits.alias(),
-            _ => throw new InvalidOperationException($"Unknown output activation {_outputActivation}."),
-        };
+        /// <summary>The output activation applied to the decoder's <paramref name="logits"/>.</summary>
+        public Tensor ApplyOutputActivation(Tensor logits) => LossFunctions.Activate(logits, _outputActivation);
     }
 }

@@ -37,7 +37,12 @@ namespace Microsoft.ML.Autoencoder.Training
             }
         }
 
-        private static Tensor Activate(Tensor logits, OutputActivation outputActivation)
-            => outputActivation == OutputActivation.Sigmoid ? torch.sigmoid(logits) : logits;
+        /// <summary>The decoder's output activation applied to <paramref name="logits"/>.</summary>
+        public static Tensor Activate(Tensor logits, OutputActivation outputActivation) => outputActivation switch
+        {
+            OutputActivation.Sigmoid => torch.sigmoid(logits),
+            OutputActivation.Identity => logits.alias(),
+            _ => throw new ArgumentOutOfRangeException(nameof(outputActivation), outputActivation, "Unknown output activation."),
+        };
     }
 }
