@@ -129,6 +129,7 @@ namespace Microsoft.ML.Autoencoder.Training
                     double lossSum = 0;
                     double? regularizationSum = null;
                     double? divergenceSum = null;
+                    using (NoGarbageCollectionScope.Enter())
                     using (var order = ToDevice(options.Shuffle ? torch.randperm(rows, generator: shuffleGenerator) : torch.arange(rows), device))
                     {
                         for (long start = 0; start < rows; start += options.BatchSize)
