@@ -30,34 +30,42 @@ internal static class AutoencoderBenchmark
     public static int Run(BenchmarkSettings settings)
     {
         var (trainPath, testPath) = FindData(settings.DataDirectory);
-        Console.WriteLine($"Data: train {trainPath}, held out {testPath}; threads {string.Join(", ", settings.Threads)}; {settings.Epochs} epochs.");
-        var train = new StreamingImages(FashionMnist.ReadImages(trainPath));
-        var test = new StreamingImages(FashionMnist.ReadImages(testPath));
-        GC.Collect();
+        if (settings.Child is string side)
+            return RunChild(settings, side, trainPath, testPath);
 
-        var ours = settings.Threads.Select(threads => MeasureOurs(settings, threads, train, test)).ToList();
-        var trainFloats = train.ToFloats();
-        var raw = settings.Threads.Select(threads =>
+        Console.WriteLine($"Data: train {trainPath}, held out {testPath}; threads {string.Join(", ", settings.Threads)}; {settings.Epochs} epochs; allocator {string.Join(", ", settings.Allocators)}.");
+        var sections = new List<string>();
+        int trainRows = 0, testRows = 0;
+        foreach (var allocator in settings.Allocators.Distinct())
         {
-            Console.WriteLine($"TorchSharp alone, {threads} thread(s)...");
-            return RawTorchSharpLoop.Measure(trainFloats, train.Count, threads, settings.Epochs);
-        }).ToList();
-        trainFloats = null;
-        var peers = new List<PeerResult>();
-        string peerStatus = "skipped (--no-peer)";
-        if (!settings.SkipPeer)
-        {
-            foreach (var (threads, blasThreads) in PeerConfigurations(settings.Threads))
+            var ours = settings.Threads.Select(threads =>
             {
-                var (peer, status) = PeerRunner.Run(settings, threads, blasThreads, trainPath, testPath);
-                peerStatus = status;
-                if (peer is null)
-                    break;
-                peers.Add(peer);
+                Console.WriteLine($"Ours, {threads} libtorch thread(s), {allocator} allocator:");
+                return ChildRunner.Run<OurResult>(settings, "ours", threads, allocator);
+            }).ToList();
+            var raw = settings.Threads.Select(threads =>
+            {
+                Console.WriteLine($"TorchSharp alone, {threads} thread(s), {allocator} allocator...");
+                return ChildRunner.Run<RawResult>(settings, "raw", threads, allocator);
+            }).ToList();
+            (trainRows, testRows) = (ours[0].TrainRows, ours[0].TestRows);
+            var peers = new List<PeerResult>();
+            string peerStatus = "skipped (--no-peer)";
+            if (!settings.SkipPeer)
+            {
+                foreach (var (threads, blasThreads) in PeerConfigurations(settings.Threads))
+                {
+                    var (peer, status) = PeerRunner.Run(settings, threads, blasThreads, trainPath, testPath, allocator);
+                    peerStatus = status;
+                    if (peer is null)
+                        break;
+                    peers.Add(peer);
+                }
             }
+            sections.Add(Report.Build(settings, allocator, trainRows, ours, raw, peers, peerStatus));
         }
 
-        var report = Report.Build(settings, trainPath, testPath, train.Count, test.Count, ours, raw, peers, peerStatus);
+        string report = Report.Header(settings, trainPath, testPath, trainRows, testRows) + string.Join(Environment.NewLine, sections);
         Console.WriteLine();
         Console.WriteLine(report);
         if (settings.OutputPath is string path)
@@ -66,6 +74,25 @@ internal static class AutoencoderBenchmark
             File.WriteAllText(path, report);
             Console.WriteLine($"Wrote {path}.");
         }
+        return 0;
+    }
+
+    /// <summary>One side's measurement at one thread count, in a process of its own (see <see cref="ChildRunner"/>).</summary>
+    private static int RunChild(BenchmarkSettings settings, string side, string trainPath, string testPath)
+    {
+        int threads = settings.Threads[0];
+        var train = new StreamingImages(FashionMnist.ReadImageBytes(trainPath));
+        if (side == "raw")
+        {
+            var trainFloats = train.ToFloats();
+            train = null;
+            GC.Collect();
+            ChildRunner.Report(RawTorchSharpLoop.Measure(trainFloats, trainFloats.Length / StreamingImages.Row.Size, threads, settings.Epochs));
+            return 0;
+        }
+        var test = new StreamingImages(FashionMnist.ReadImageBytes(testPath));
+        GC.Collect();
+        ChildRunner.Report(MeasureOurs(settings, threads, train, test));
         return 0;
     }
 
@@ -103,8 +130,7 @@ internal static class AutoencoderBenchmark
 
     private static OurResult MeasureOurs(BenchmarkSettings settings, int threads, StreamingImages train, StreamingImages test)
     {
-        Console.WriteLine($"Ours, {threads} libtorch thread(s):");
-        var ml = new MLContext(seed: 1);
+                var ml = new MLContext(seed: 1);
         double? readSeconds = null;
         var readPattern = new Regex(@"Read \d+ training rows.* in (?<s>[0-9.]+) s\.");
         // Processor time at the end of the read and of each epoch (MLContext.Log is raised on the training
@@ -122,7 +148,7 @@ internal static class AutoencoderBenchmark
             if (e.Message.Contains("epoch ", StringComparison.Ordinal) && e.Message.Contains("training loss", StringComparison.Ordinal))
             {
                 processorTimes.Add(Process.GetCurrentProcess().TotalProcessorTime);
-                Console.WriteLine($"  ours: {e.Message}");
+                Console.WriteLine($"ours: {e.Message} [RSS {Environment.WorkingSet >> 20} MB; {NativeHeap.Describe()}]");
             }
         };
         var options = new AutoencoderEstimator.Options
@@ -185,7 +211,9 @@ internal static class AutoencoderBenchmark
             PredictP99Milliseconds: latencies[(int)(PredictionCount * 0.99)],
             PeakRssKilobytes: PeakRssKilobytes(),
             Gemm: GemmProbe.Measure(threads),
-            TorchThreads: threads);
+            TorchThreads: threads,
+            TrainRows: train.Count,
+            TestRows: test.Count);
         GC.Collect();
         return result;
     }

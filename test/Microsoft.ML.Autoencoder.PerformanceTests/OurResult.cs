@@ -17,4 +17,6 @@ internal sealed record OurResult(
     double PredictP99Milliseconds,
     long PeakRssKilobytes,
     IReadOnlyDictionary<string, double> Gemm,
-    int TorchThreads);
+    int TorchThreads,
+    int TrainRows,
+    int TestRows);

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -11,10 +10,10 @@ namespace Microsoft.ML.Autoencoder.PerformanceTests;
 /// <summary>Runs peer/pytorch_autoencoder.py as a subprocess and reads the JSON it prints.</summary>
 internal static class PeerRunner
 {
-    public static (PeerResult? Result, string Status) Run(BenchmarkSettings settings, int threads, int blasThreads, string trainPath, string testPath)
+    public static (PeerResult? Result, string Status) Run(BenchmarkSettings settings, int threads, int blasThreads, string trainPath, string testPath, string allocator)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "peer", "pytorch_autoencoder.py");
-        var (probeExit, probeOutput) = Execute(settings.Python, new[] { "-c", "import torch; print(torch.__version__)" });
+        var (probeExit, probeOutput) = ChildRunner.Execute(settings.Python, new[] { "-c", "import torch; print(torch.__version__)" }, ChildRunner.Environment(allocator));
         if (probeExit != 0)
             return (null, $"unavailable: '{settings.Python} -c \"import torch\"' failed ({probeOutput.Trim().Split('\n').LastOrDefault()}). Install Debian's python3-torch and libopenblas0-pthread.");
 
@@ -26,8 +25,8 @@ internal static class PeerRunner
             "--epochs", settings.Epochs.ToString(CultureInfo.InvariantCulture),
             "--train-images", trainPath, "--train-labels", trainLabels, "--images", testPath, "--labels", testLabels,
         };
-        Console.WriteLine($"Running the PyTorch peer: {settings.Python} {string.Join(' ', arguments)}");
-        var (exit, output) = Execute(settings.Python, arguments, showProgress: true);
+        Console.WriteLine($"Running the PyTorch peer ({allocator} allocator): {settings.Python} {string.Join(' ', arguments)}");
+        var (exit, output) = ChildRunner.Execute(settings.Python, arguments, ChildRunner.Environment(allocator), showProgress: true);
         if (exit != 0)
             throw new InvalidOperationException($"The PyTorch peer failed with exit code {exit}:\n{output}");
 
@@ -56,29 +55,5 @@ internal static class PeerRunner
                 ? phases.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble())
                 : new Dictionary<string, double>());
         return (result, "ran");
-    }
-
-    private static (int ExitCode, string Output) Execute(string fileName, IEnumerable<string> arguments, bool showProgress = false)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = !showProgress,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        try
-        {
-            using var process = Process.Start(start)!;
-            var error = showProgress ? null : process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, process.ExitCode == 0 || error is null ? output : output + error.Result);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return (-1, e.Message);
-        }
     }
 }

@@ -9,10 +9,14 @@ var data = new Option<string?>("--data") { Description = "Folder with Fashion-MN
 var output = new Option<string?>("--output") { Description = "Markdown file to write the results to." };
 var python = new Option<string>("--python") { Description = "The Python interpreter that has torch.", DefaultValueFactory = _ => "/usr/bin/python3" };
 var noPeer = new Option<bool>("--no-peer") { Description = "Skip the PyTorch peer." };
+var allocators = new Option<string[]>("--allocator") { Description = "glibc allocator settings to measure, each applied to both sides alike: 'default' (the process environment as given, without GLIBC_TUNABLES) and 'tuned' (GLIBC_TUNABLES=glibc.malloc.tcache_count=0, glibc's per-thread cache off). Default: default.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "default" } };
+allocators.AcceptOnlyFromAmong("default", "tuned");
+var child = new Option<string?>("--child") { Description = "Internal: measure one side ('ours' or 'raw') at the first --threads value in this process and print the result as JSON.", Hidden = true };
+child.AcceptOnlyFromAmong("ours", "raw");
 var root = new RootCommand("Trains and runs the seed autoencoder (784-64-32-64-784) through the ML.NET estimator and in PyTorch; prints the ratios.")
 {
-    threads, epochs, data, output, python, noPeer,
+    threads, epochs, data, output, python, noPeer, allocators, child,
 };
 root.SetAction(parse => AutoencoderBenchmark.Run(new BenchmarkSettings(
-    parse.GetValue(threads)!, parse.GetValue(epochs), parse.GetValue(data), parse.GetValue(output), parse.GetValue(python)!, parse.GetValue(noPeer))));
+    parse.GetValue(threads)!, parse.GetValue(epochs), parse.GetValue(data), parse.GetValue(output), parse.GetValue(python)!, parse.GetValue(noPeer), parse.GetValue(allocators)!, parse.GetValue(child))));
 return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -16,6 +16,7 @@ internal static class RawTorchSharpLoop
 {
     public static RawResult Measure(float[] pixels, int rows, int threads, int epochs)
     {
+        NativeHeap.TuneLikeTheLibrary();
         torch.set_num_threads(threads);
         torch.manual_seed(42);
         using var data = torch.tensor(pixels, new long[] { rows, 784 });
@@ -50,6 +51,7 @@ internal static class RawTorchSharpLoop
                 step += (t3 - t2) / (double)Stopwatch.Frequency;
             }
             epochSeconds.Add(wall.Elapsed.TotalSeconds);
+            Console.WriteLine($"TorchSharp alone: epoch {epoch + 1}, {wall.Elapsed.TotalSeconds:F2} s [RSS {Environment.WorkingSet >> 20} MB; {NativeHeap.Describe()}]");
             cpuSeconds.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
         }
         return new RawResult(threads, epochSeconds.ToArray(), cpuSeconds.ToArray(), forward / epochs, backward / epochs, step / epochs);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Reflection;
 using System.Text;
+using Microsoft.ML;
 
 namespace Microsoft.ML.Autoencoder.PerformanceTests;
 
@@ -13,7 +14,21 @@ internal static class Report
     /// <summary>Multiply-adds of one forward pass of one row through 784-64-32-64-784, times two.</summary>
     private const double ForwardFlopsPerRow = 2.0 * (784 * 64 + 64 * 32 + 32 * 64 + 64 * 784);
 
-    public static string Build(BenchmarkSettings settings, string trainPath, string testPath, int trainRows, int testRows,
+    public static string Header(BenchmarkSettings settings, string trainPath, string testPath, int trainRows, int testRows)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# Microsoft.ML.Autoencoder versus PyTorch");
+        text.AppendLine();
+        text.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores ({Environment.OSVersion}), load average at the end {LoadAverage()}.");
+        text.AppendLine($"Command: `dotnet run -c Release --project test/Microsoft.ML.Autoencoder.PerformanceTests -- --epochs {settings.Epochs} --threads {string.Join(' ', settings.Threads)} --allocator {string.Join(' ', settings.Allocators)}`.");
+        text.AppendLine($"Model 784-64-32-64-784 (ReLU, sigmoid output), Adam 1e-3, MSE, batch 256, shuffled; {settings.Epochs} epochs on {trainRows} rows (`{trainPath}`), held out {testRows} rows (`{testPath}`).");
+        text.AppendLine($"Ours: Microsoft.ML {Version(typeof(MLContext).Assembly)}, TorchSharp {Version(typeof(TorchSharp.torch).Assembly)}, through `mlContext.Transforms.Autoencoder(...).Fit(IDataView)`. "
+            + "Each configuration of each side runs in a process of its own (so its peak RSS is its own), under each allocator setting in turn; both sides get the same setting.");
+        text.AppendLine();
+        return text.ToString();
+    }
+
+    public static string Build(BenchmarkSettings settings, string allocator, int trainRows,
         IReadOnlyList<OurResult> ours, IReadOnlyList<RawResult> raw, IReadOnlyList<PeerResult> peers, string peerStatus)
     {
         var text = new StringBuilder();
@@ -21,13 +36,11 @@ internal static class Report
         var bestOurs = ours.MinBy(EpochMedian)!;
         var bestPeer = peers.MinBy(p => p.MedianEpochSeconds);
         double ourEpoch = EpochMedian(bestOurs);
+        int testRows = bestOurs.TestRows;
 
-        text.AppendLine("# Microsoft.ML.Autoencoder versus PyTorch");
+        text.AppendLine($"## Allocator: {ChildRunner.Describe(allocator)}");
         text.AppendLine();
-        text.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores ({Environment.OSVersion}), load average at the end {LoadAverage()}.");
-        text.AppendLine($"Command: `dotnet run -c Release --project test/Microsoft.ML.Autoencoder.PerformanceTests -- --epochs {settings.Epochs} --threads {string.Join(' ', settings.Threads)}`.");
-        text.AppendLine($"Model 784-64-32-64-784 (ReLU, sigmoid output), Adam 1e-3, MSE, batch 256, shuffled; {settings.Epochs} epochs on {trainRows} rows (`{trainPath}`), held out {testRows} rows (`{testPath}`).");
-        text.AppendLine($"Ours: Microsoft.ML {Version("Microsoft.ML.Data")}, TorchSharp {Version("TorchSharp")}, through `mlContext.Transforms.Autoencoder(...).Fit(IDataView)`. PyTorch peer (`peer/pytorch_autoencoder.py`): {peerStatus}{(bestPeer is null ? "" : $", torch {bestPeer.TorchVersion}, {bestPeer.Blas}")}.");
+        text.AppendLine($"PyTorch peer (`peer/pytorch_autoencoder.py`): {peerStatus}{(bestPeer is null ? "" : $", torch {bestPeer.TorchVersion}, {bestPeer.Blas}")}.");
         text.AppendLine();
         text.AppendLine("Best configuration of each side (fewest seconds per epoch):");
         text.AppendLine();
@@ -49,7 +62,7 @@ internal static class Report
         text.AppendLine("| side | threads | s/epoch (median 2..N) | epochs, s | epochs, CPU s | held-out MSE | transform or encode of the held-out rows, s | peak RSS, MB |");
         text.AppendLine("| --- | --- | ---: | --- | --- | ---: | ---: | ---: |");
         foreach (var result in ours)
-            text.AppendLine($"| ours | {result.TorchThreads} libtorch | {EpochMedian(result):F3} | {Join(result.EpochSeconds)} | {Join(result.EpochCpuSeconds)} | {result.HeldOutMse:F5} | {result.TransformSeconds:F4} | {result.PeakRssKilobytes / 1024.0:F0} (process so far) |");
+            text.AppendLine($"| ours | {result.TorchThreads} libtorch | {EpochMedian(result):F3} | {Join(result.EpochSeconds)} | {Join(result.EpochCpuSeconds)} | {result.HeldOutMse:F5} | {result.TransformSeconds:F4} | {result.PeakRssKilobytes / 1024.0:F0} |");
         foreach (var peer in peers)
             text.AppendLine($"| PyTorch | {PeerConfiguration(peer)} | {peer.MedianEpochSeconds:F3} | {Join(peer.EpochSeconds)} | {Join(peer.EpochCpuSeconds)} | {peer.TestMse:F5} | {peer.EncodeSeconds:F4} | {peer.PeakRssKilobytes / 1024.0:F0} |");
         text.AppendLine();
@@ -110,12 +123,9 @@ internal static class Report
         text.AppendLine($"| {name} | {ours.ToString(format, CultureInfo.InvariantCulture)} | {peerText} | {ratio} | {target} |");
     }
 
-    private static string Version(string assemblyName)
-    {
-        var assembly = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == assemblyName);
-        return assembly?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-            ?? assembly?.GetName().Version?.ToString() ?? "?";
-    }
+    private static string Version(Assembly assembly)
+        => assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+            ?? assembly.GetName().Version?.ToString() ?? "?";
 
     private static string LoadAverage()
     {

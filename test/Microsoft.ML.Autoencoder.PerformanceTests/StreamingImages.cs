@@ -12,11 +12,9 @@ internal sealed class StreamingImages
 {
     private readonly byte[] _pixels;
 
-    public StreamingImages(ReadOnlySpan<float> pixels)
+    public StreamingImages(byte[] pixels)
     {
-        _pixels = new byte[pixels.Length];
-        for (int i = 0; i < pixels.Length; i++)
-            _pixels[i] = (byte)MathF.Round(pixels[i] * 255);
+        _pixels = pixels;
         Count = pixels.Length / Row.Size;
     }
 

@@ -96,6 +96,21 @@ public static class FashionMnist
     /// <exception cref="InvalidDataException">The file is not gzip, has another magic number or size, or is truncated.</exception>
     public static float[] ReadImages(string path)
     {
+        var bytes = ReadImageBytes(path);
+        var pixels = new float[bytes.Length];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            pixels[i] = bytes[i] / 255f;
+        }
+
+        return pixels;
+    }
+
+    /// <summary>Reads an images file as stored: one byte (0 to 255) per pixel, row-major, 784 per image.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not gzip, has another magic number or size, or is truncated.</exception>
+    public static byte[] ReadImageBytes(string path)
+    {
         using var reader = OpenIdx(path, ImagesMagicNumber, out int count);
         int rows = reader.ReadBigEndianInt32();
         int columns = reader.ReadBigEndianInt32();
@@ -104,14 +119,7 @@ public static class FashionMnist
             throw new InvalidDataException($"'{path}' holds {rows} x {columns} images; Fashion-MNIST's are {ImageSide} x {ImageSide}.");
         }
 
-        var bytes = reader.ReadBytes(checked(count * PixelCount));
-        var pixels = new float[bytes.Length];
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            pixels[i] = bytes[i] / 255f;
-        }
-
-        return pixels;
+        return reader.ReadBytes(checked(count * PixelCount));
     }
 
     /// <summary>Reads a labels file (gzip-compressed IDX, magic number 2049, one byte 0 to 9 per image).</summary>

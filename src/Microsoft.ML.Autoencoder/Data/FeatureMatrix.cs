@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.ML.Data;
 using TorchSharp;
 
@@ -30,19 +31,25 @@ namespace Microsoft.ML.Autoencoder.Data
         /// Reads every row of <paramref name="columnName"/>. A NaN or infinite value is reported with its
         /// row index; so is a value outside [0, 1] when <paramref name="requireUnitInterval"/> is set.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static FeatureMatrix Read(IDataView data, string columnName, int columnCount, bool requireUnitInterval, string dataName)
+            => Read(data, columnName, columnCount, requireUnitInterval, dataName, ChunkBytes);
+
+        /// <summary>As <see cref="Read(IDataView, string, int, bool, string)"/>, with the chunk size given (for tests).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static FeatureMatrix Read(IDataView data, string columnName, int columnCount, bool requireUnitInterval, string dataName, int chunkBytes)
         {
             var column = data.Schema[columnName];
-            // With a known row count the rows go straight into the final buffer. Otherwise they go into
-            // chunks of about 4 MB, copied once into an exact buffer at the end: growing one array by
-            // doubling would touch (and page-fault) several times the data's size.
+            // With a known row count the rows go straight into the final buffer. Otherwise they go into native
+            // chunks, copied once into an exact buffer at the end, each chunk freed as soon as it is copied: the
+            // chunks are larger than glibc's largest mmap threshold, so freeing one returns its pages at once and
+            // the peak stays near one copy of the data. (Managed chunks would stay resident until a collection;
+            // growing one array by doubling would touch several times the data's size.)
             long? knownRows = data.GetRowCount();
-            int chunkRows = knownRows is long n && n > 0 && n * columnCount <= Array.MaxLength
-                ? (int)n
-                : Math.Max(1, (4 << 20) / (sizeof(float) * columnCount));
-            var chunks = new List<float[]>();
-            var chunk = GC.AllocateUninitializedArray<float>(chunkRows * columnCount);
+            bool known = knownRows is long n && n > 0 && n * columnCount <= Array.MaxLength;
+            int chunkRows = known ? (int)knownRows!.Value : Math.Max(1, chunkBytes / (sizeof(float) * columnCount));
+            float[]? direct = known ? GC.AllocateUninitializedArray<float>(chunkRows * columnCount) : null;
+            using var chunks = new NativeChunks(chunkRows * columnCount);
+            Span<float> chunk = direct is not null ? direct : chunks.Add().Span;
             int rowInChunk = 0;
             VBuffer<float> buffer = default;
             long rowIndex = 0;
@@ -58,11 +65,12 @@ namespace Microsoft.ML.Autoencoder.Data
                         throw new InvalidOperationException($"The {dataName} is too large to hold in memory as one buffer ({rowIndex} rows of {columnCount} values).");
                     if (rowInChunk == chunkRows)
                     {
-                        chunks.Add(chunk);
-                        chunk = GC.AllocateUninitializedArray<float>(chunkRows * columnCount);
+                        if (direct is not null)
+                            throw new InvalidOperationException($"The {dataName} has more rows than the {chunkRows} it declared.");
+                        chunk = chunks.Add().Span;
                         rowInChunk = 0;
                     }
-                    var row = chunk.AsSpan(rowInChunk * columnCount, columnCount);
+                    var row = chunk.Slice(rowInChunk * columnCount, columnCount);
                     buffer.CopyTo(row);
                     CheckRow(row, rowIndex, columnName, requireUnitInterval, dataName);
                     rowInChunk++;
@@ -72,20 +80,19 @@ namespace Microsoft.ML.Autoencoder.Data
             if (rowIndex == 0)
                 throw new InvalidOperationException($"The {dataName} has no rows in column '{columnName}'.");
             int rows = (int)rowIndex;
-            if (chunks.Count == 0 && rowInChunk == chunkRows)
-                return new FeatureMatrix(chunk, rows, columnCount);
+            if (direct is not null && rows == chunkRows)
+                return new FeatureMatrix(direct, rows, columnCount);
 
-            chunks.Add(chunk);
             var values = GC.AllocateUninitializedArray<float>(rows * columnCount);
-            int copied = 0;
-            foreach (var part in chunks)
-            {
-                int length = Math.Min(part.Length, values.Length - copied);
-                part.AsSpan(0, length).CopyTo(values.AsSpan(copied));
-                copied += length;
-            }
+            if (direct is not null)
+                direct.AsSpan(0, values.Length).CopyTo(values); // fewer rows than declared
+            else
+                chunks.MoveTo(values);
             return new FeatureMatrix(values, rows, columnCount);
         }
+
+        /// <summary>Bytes per chunk when the row count is unknown: above glibc's largest mmap threshold (32 MB).</summary>
+        private const int ChunkBytes = 48 << 20;
 
         /// <summary>
         /// Throws for a NaN or infinite value, or one outside [0, 1] when required. The common case is one
@@ -151,5 +158,66 @@ namespace Microsoft.ML.Autoencoder.Data
         }
 
         private static string Describe(float value) => float.IsNaN(value) ? "NaN" : "infinite";
+    }
+
+    /// <summary>Fixed-size float chunks in native memory, freed as they are moved out or on dispose.</summary>
+    internal sealed class NativeChunks : IDisposable
+    {
+        private readonly List<NativeBuffer> _chunks = new();
+        private readonly int _length;
+
+        public NativeChunks(int length) => _length = length;
+
+        public NativeBuffer Add()
+        {
+            var chunk = new NativeBuffer(_length);
+            _chunks.Add(chunk);
+            return chunk;
+        }
+
+        /// <summary>Copies the chunks in order into <paramref name="destination"/> (which ends where the data ends), freeing each once copied.</summary>
+        public void MoveTo(Span<float> destination)
+        {
+            foreach (var chunk in _chunks)
+            {
+                int length = Math.Min(chunk.Length, destination.Length);
+                chunk.Span.Slice(0, length).CopyTo(destination);
+                destination = destination.Slice(length);
+                chunk.Dispose();
+            }
+            _chunks.Clear();
+        }
+
+        public void Dispose()
+        {
+            foreach (var chunk in _chunks)
+                chunk.Dispose();
+            _chunks.Clear();
+        }
+    }
+
+    /// <summary>A float buffer in native memory (not zeroed: pages are touched only as they are written).</summary>
+    internal sealed unsafe class NativeBuffer : IDisposable
+    {
+        private float* _data;
+
+        public NativeBuffer(int length)
+        {
+            _data = (float*)NativeMemory.Alloc((nuint)length, sizeof(float));
+            Length = length;
+        }
+
+        public int Length { get; }
+
+        public Span<float> Span => _data == null ? throw new ObjectDisposedException(nameof(NativeBuffer)) : new Span<float>(_data, Length);
+
+        public void Dispose()
+        {
+            if (_data != null)
+            {
+                NativeMemory.Free(_data);
+                _data = null;
+            }
+        }
     }
 }
