@@ -47,7 +47,7 @@ namespace Microsoft.ML.Autoencoder.Data
             long? knownRows = data.GetRowCount();
             bool known = knownRows is long n && n > 0 && n * columnCount <= Array.MaxLength;
             int chunkRows = known ? (int)knownRows!.Value : Math.Max(1, chunkBytes / (sizeof(float) * columnCount));
-            float[]? direct = known ? GC.AllocateUninitializedArray<float>(chunkRows * columnCount) : null;
+            float[]? direct = known ? HugePages.AllocateFloats(chunkRows * columnCount) : null;
             using var chunks = new NativeChunks(chunkRows * columnCount);
             Span<float> chunk = direct is not null ? direct : chunks.Add().Span;
             int rowInChunk = 0;
@@ -83,7 +83,7 @@ namespace Microsoft.ML.Autoencoder.Data
             if (direct is not null && rows == chunkRows)
                 return new FeatureMatrix(direct, rows, columnCount);
 
-            var values = GC.AllocateUninitializedArray<float>(rows * columnCount);
+            var values = HugePages.AllocateFloats(rows * columnCount);
             if (direct is not null)
                 direct.AsSpan(0, values.Length).CopyTo(values); // fewer rows than declared
             else
@@ -200,10 +200,15 @@ namespace Microsoft.ML.Autoencoder.Data
     internal sealed unsafe class NativeBuffer : IDisposable
     {
         private float* _data;
+        private readonly bool _aligned;
 
         public NativeBuffer(int length)
         {
-            _data = (float*)NativeMemory.Alloc((nuint)length, sizeof(float));
+            nuint bytes = (nuint)length * sizeof(float);
+            _data = (float*)(bytes >= 2 * HugePages.PageBytes ? NativeMemory.AlignedAlloc(bytes, (nuint)HugePages.PageBytes) : NativeMemory.Alloc(bytes));
+            _aligned = bytes >= 2 * HugePages.PageBytes;
+            if (_aligned)
+                HugePages.Advise((IntPtr)_data, (long)bytes);
             Length = length;
         }
 
@@ -215,7 +220,10 @@ namespace Microsoft.ML.Autoencoder.Data
         {
             if (_data != null)
             {
-                NativeMemory.Free(_data);
+                if (_aligned)
+                    NativeMemory.AlignedFree(_data);
+                else
+                    NativeMemory.Free(_data);
                 _data = null;
             }
         }
