@@ -38,31 +38,43 @@ internal static class AutoencoderBenchmark
         int trainRows = 0, testRows = 0;
         foreach (var allocator in settings.Allocators.Distinct())
         {
-            var ours = settings.Threads.Select(threads =>
+            // Each repetition runs every configuration once, the sides interleaved, so that a slow spell of a
+            // shared machine falls on both sides; each configuration is then represented by its median run.
+            var oursRuns = settings.Threads.Select(_ => new List<OurResult>()).ToArray();
+            var rawRuns = settings.Threads.Select(_ => new List<RawResult>()).ToArray();
+            var peerConfigurations = settings.SkipPeer ? new List<(int, int)>() : PeerConfigurations(settings.Threads).ToList();
+            var peerRuns = peerConfigurations.Select(_ => new List<PeerResult>()).ToArray();
+            string peerStatus = settings.SkipPeer ? "skipped (--no-peer)" : "not run";
+            for (int repetition = 1; repetition <= settings.Repeat; repetition++)
             {
-                Console.WriteLine($"Ours, {threads} libtorch thread(s), {allocator} allocator:");
-                return ChildRunner.Run<OurResult>(settings, "ours", threads, allocator);
-            }).ToList();
-            var raw = settings.Threads.Select(threads =>
-            {
-                Console.WriteLine($"TorchSharp alone, {threads} thread(s), {allocator} allocator...");
-                return ChildRunner.Run<RawResult>(settings, "raw", threads, allocator);
-            }).ToList();
-            (trainRows, testRows) = (ours[0].TrainRows, ours[0].TestRows);
-            var peers = new List<PeerResult>();
-            string peerStatus = "skipped (--no-peer)";
-            if (!settings.SkipPeer)
-            {
-                foreach (var (threads, blasThreads) in PeerConfigurations(settings.Threads))
+                for (int i = 0; i < settings.Threads.Length; i++)
                 {
+                    Console.WriteLine($"[{repetition}/{settings.Repeat}] Ours, {settings.Threads[i]} libtorch thread(s), {allocator} allocator:");
+                    oursRuns[i].Add(ChildRunner.Run<OurResult>(settings, "ours", settings.Threads[i], allocator));
+                }
+                for (int j = 0; j < peerConfigurations.Count; j++)
+                {
+                    var (threads, blasThreads) = peerConfigurations[j];
                     var (peer, status) = PeerRunner.Run(settings, threads, blasThreads, trainPath, testPath, allocator);
                     peerStatus = status;
                     if (peer is null)
+                    {
+                        peerConfigurations.Clear();
                         break;
-                    peers.Add(peer);
+                    }
+                    peerRuns[j].Add(peer);
+                }
+                for (int i = 0; i < settings.Threads.Length; i++)
+                {
+                    Console.WriteLine($"[{repetition}/{settings.Repeat}] TorchSharp alone, {settings.Threads[i]} thread(s), {allocator} allocator...");
+                    rawRuns[i].Add(ChildRunner.Run<RawResult>(settings, "raw", settings.Threads[i], allocator));
                 }
             }
-            sections.Add(Report.Build(settings, allocator, trainRows, ours, raw, peers, peerStatus));
+            var ours = oursRuns.Select(runs => MedianRun(runs, r => Median(r.EpochSeconds.Skip(1)))).ToList();
+            var raw = rawRuns.Select(runs => MedianRun(runs, r => Median(r.EpochSeconds.Skip(1)))).ToList();
+            var peers = peerRuns.Where(runs => runs.Count > 0).Select(runs => MedianRun(runs, p => p.MedianEpochSeconds)).ToList();
+            (trainRows, testRows) = (ours[0].TrainRows, ours[0].TestRows);
+            sections.Add(Report.Build(settings, allocator, trainRows, ours, raw, peers, peerStatus, oursRuns, peerRuns.Where(runs => runs.Count > 0).ToArray()));
         }
 
         string report = Report.Header(settings, trainPath, testPath, trainRows, testRows) + string.Join(Environment.NewLine, sections);
@@ -76,6 +88,9 @@ internal static class AutoencoderBenchmark
         }
         return 0;
     }
+
+    /// <summary>The run whose <paramref name="key"/> is the median (the lower middle one for an even count).</summary>
+    private static T MedianRun<T>(IReadOnlyList<T> runs, Func<T, double> key) => runs.OrderBy(key).ElementAt((runs.Count - 1) / 2);
 
     /// <summary>One side's measurement at one thread count, in a process of its own (see <see cref="ChildRunner"/>).</summary>
     private static int RunChild(BenchmarkSettings settings, string side, string trainPath, string testPath)
@@ -179,6 +194,14 @@ internal static class AutoencoderBenchmark
 
         ReadLatents(transformed); // warm-up
         var transformSeconds = Enumerable.Range(0, Repetitions).Select(_ => Time(() => ReadLatents(transformed))).ToArray();
+        var testSourceSeconds = Enumerable.Range(0, Repetitions).Select(_ => Time(() => ReadFeatures(testView))).ToArray();
+        // The same rows from memory (the counterpart of PyTorch's tensor): ML.NET's cache, filled beforehand.
+        var cachedView = ml.Data.Cache(testView);
+        ReadFeatures(cachedView);
+        var cachedTransformed = model.Transform(cachedView);
+        ReadLatents(cachedTransformed); // warm-up
+        var cachedTransformSeconds = Enumerable.Range(0, Repetitions).Select(_ => Time(() => ReadLatents(cachedTransformed))).ToArray();
+        var cachedSourceSeconds = Enumerable.Range(0, Repetitions).Select(_ => Time(() => ReadFeatures(cachedView))).ToArray();
         var testFloats = test.ToFloats();
         model.Encode(testFloats);
         var encodeSeconds = Enumerable.Range(0, Repetitions).Select(_ => Time(() => model.Encode(testFloats))).ToArray();
@@ -206,6 +229,9 @@ internal static class AutoencoderBenchmark
             SourceCursorSeconds: sourceSeconds,
             HeldOutMse: heldOutMse,
             TransformSeconds: Median(transformSeconds),
+            TestSourceCursorSeconds: Median(testSourceSeconds),
+            CachedTransformSeconds: Median(cachedTransformSeconds),
+            CachedSourceCursorSeconds: Median(cachedSourceSeconds),
             EncodeSeconds: Median(encodeSeconds),
             PredictP50Milliseconds: latencies[PredictionCount / 2],
             PredictP99Milliseconds: latencies[(int)(PredictionCount * 0.99)],

@@ -11,12 +11,13 @@ var python = new Option<string>("--python") { Description = "The Python interpre
 var noPeer = new Option<bool>("--no-peer") { Description = "Skip the PyTorch peer." };
 var allocators = new Option<string[]>("--allocator") { Description = "glibc allocator settings to measure, each applied to both sides alike: 'default' (the process environment as given, without GLIBC_TUNABLES) and 'tuned' (GLIBC_TUNABLES=glibc.malloc.tcache_count=0, glibc's per-thread cache off). Default: default.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "default" } };
 allocators.AcceptOnlyFromAmong("default", "tuned");
+var repeat = new Option<int>("--repeat") { Description = "Runs of every configuration, interleaved; each configuration is reported by its median run, with every run's figures listed.", DefaultValueFactory = _ => 1 };
 var child = new Option<string?>("--child") { Description = "Internal: measure one side ('ours' or 'raw') at the first --threads value in this process and print the result as JSON.", Hidden = true };
 child.AcceptOnlyFromAmong("ours", "raw");
 var root = new RootCommand("Trains and runs the seed autoencoder (784-64-32-64-784) through the ML.NET estimator and in PyTorch; prints the ratios.")
 {
-    threads, epochs, data, output, python, noPeer, allocators, child,
+    threads, epochs, data, output, python, noPeer, allocators, child, repeat,
 };
 root.SetAction(parse => AutoencoderBenchmark.Run(new BenchmarkSettings(
-    parse.GetValue(threads)!, parse.GetValue(epochs), parse.GetValue(data), parse.GetValue(output), parse.GetValue(python)!, parse.GetValue(noPeer), parse.GetValue(allocators)!, parse.GetValue(child))));
+    parse.GetValue(threads)!, parse.GetValue(epochs), parse.GetValue(data), parse.GetValue(output), parse.GetValue(python)!, parse.GetValue(noPeer), parse.GetValue(allocators)!, parse.GetValue(child), Math.Max(1, parse.GetValue(repeat)))));
 return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

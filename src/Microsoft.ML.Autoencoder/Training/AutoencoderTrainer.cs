@@ -19,6 +19,9 @@ namespace Microsoft.ML.Autoencoder.Training
     /// </summary>
     internal sealed class AutoencoderTrainer
     {
+        /// <summary>Mini-batches between two garbage collections (see <see cref="NoGarbageCollectionScope"/>).</summary>
+        private const int BatchesPerCollection = 8;
+
         /// <summary>
         /// Weight initialization and dropout draw from torch's process-wide generator, so trainings are
         /// serialized to keep a seeded training reproducible when several run at once. Loading a model takes it
@@ -129,11 +132,14 @@ namespace Microsoft.ML.Autoencoder.Training
                     double lossSum = 0;
                     double? regularizationSum = null;
                     double? divergenceSum = null;
-                    using (NoGarbageCollectionScope.Enter())
+                    long batchIndex = 0;
+                    using (var collection = NoGarbageCollectionScope.Enter())
                     using (var order = ToDevice(options.Shuffle ? torch.randperm(rows, generator: shuffleGenerator) : torch.arange(rows), device))
                     {
                         for (long start = 0; start < rows; start += options.BatchSize)
                         {
+                            if (++batchIndex % BatchesPerCollection == 0)
+                                collection.Checkpoint(); // the previous batch's tensors are disposed: nothing native in flight
                             using var scope = torch.NewDisposeScope();
                             long count = Math.Min(options.BatchSize, rows - start);
                             var batch = trainTensor.index_select(0, order.narrow(0, start, count));
