@@ -19,6 +19,8 @@ internal sealed record OurResult(
     double PredictP50Milliseconds,
     double PredictP99Milliseconds,
     long PeakRssKilobytes,
+    double? KnownCountReadSeconds,
+    double KnownCountSourceCursorSeconds,
     IReadOnlyDictionary<string, double> Gemm,
     int TorchThreads,
     int TrainRows,

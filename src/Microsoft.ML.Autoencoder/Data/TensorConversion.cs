@@ -20,6 +20,20 @@ namespace Microsoft.ML.Autoencoder.Data
             return device.type == DeviceType.CPU ? tensor : tensor.to(device);
         }
 
+        /// <summary>
+        /// A <c>[rows, columns]</c> tensor of <paramref name="values"/> from element <paramref name="offset"/> on: on
+        /// the CPU a view of the array itself (pinned until the tensor is disposed; no copy, no allocation), elsewhere
+        /// a copy on <paramref name="device"/>. The caller must not change the values while the tensor is in use, and
+        /// nothing may write to the tensor. Call it inside a dispose scope.
+        /// </summary>
+        public static Tensor View(float[] values, int offset, long rows, long columns, Device device)
+        {
+            if (device.type != DeviceType.CPU)
+                return ToTensor(values.AsSpan(offset), rows, columns, device);
+            using var flat = torch.as_tensor(values);
+            return flat.narrow(0, offset, rows * columns).view(rows, columns);
+        }
+
         /// <summary>Copies a tensor's values, in row-major order, into <paramref name="destination"/>.</summary>
         public static void CopyTo(Tensor tensor, Span<float> destination)
         {

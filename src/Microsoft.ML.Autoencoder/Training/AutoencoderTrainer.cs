@@ -49,7 +49,7 @@ namespace Microsoft.ML.Autoencoder.Training
             var readTime = Stopwatch.StartNew();
             bool requireUnitInterval = options.Loss == ReconstructionLoss.BinaryCrossEntropy;
             var (train, validation) = ReadData(input, seed, requireUnitInterval);
-            channel.Info($"Read {train.RowCount} training rows{(validation is null ? "" : $" and {validation.RowCount} validation rows")} of {_inputSize} values in {readTime.Elapsed.TotalSeconds:F2} s.");
+            channel.Info($"Read {train.RowCount} training rows{(validation is null ? "" : $" and {validation.RowCount} validation rows")} of {_inputSize} values in {readTime.Elapsed.TotalSeconds:F3} s.");
 
             if (options.NumberOfThreads is int threads)
                 torch.set_num_threads(threads);
