@@ -160,7 +160,7 @@ namespace Microsoft.ML.Autoencoder
                 {
                     using var scope = torch.NewDisposeScope();
                     int batch = Math.Min(InferenceBatchSize, count - start);
-                    var input = TensorConversion.View(latent, start * LatentDimension, batch, LatentDimension, _device);
+                    var input = TensorConversion.ToTensor(latent.AsSpan(start * LatentDimension), batch, LatentDimension, _device);
                     TensorConversion.CopyTo(_network.Decode(input), rows.AsSpan(start * InputSize, batch * InputSize));
                 }
             }
@@ -275,7 +275,7 @@ namespace Microsoft.ML.Autoencoder
                 {
                     using var scope = torch.NewDisposeScope();
                     int batch = Math.Min(InferenceBatchSize, rowCount - start);
-                    var x = TensorConversion.View(input, start * InputSize, batch, InputSize, _device);
+                    var x = TensorConversion.ToTensor(input.AsSpan(start * InputSize), batch, InputSize, _device);
                     Tensor code;
                     if (logVariance is not null)
                     {

@@ -175,6 +175,37 @@ namespace Microsoft.ML.Autoencoder.Tests
         }
 
         [Fact]
+        public async System.Threading.Tasks.Task Transform_OnlyOutputColumnsRead_ConcurrentAndAbandonedCursorsGiveEachRowItsOutputs()
+        {
+            // Reading only outputs runs the forward passes on a worker thread (InferencePipeline): several
+            // cursors at once share the network, and a cursor left after a few rows must not hang or throw.
+            var ml = new MLContext(seed: 1);
+            var rows = SyntheticData.LowRankRows(3 * AutoencoderTransformer.InferenceBatchSize + 11, Size, 3, seed: 16);
+            using var model = ml.Transforms.Autoencoder(AllOutputs()).Fit(SyntheticData.ToDataView(ml, rows.Take(200), Size));
+            var output = model.Transform(SyntheticData.ToDataView(ml, rows, Size));
+            var expected = model.Encode(SyntheticData.Flatten(rows));
+
+            float[] ReadLatents(int maximumRows)
+            {
+                var values = new List<float>();
+                using var cursor = output.GetRowCursor(new[] { output.Schema["Latent"] });
+                var getter = cursor.GetGetter<VBuffer<float>>(output.Schema["Latent"]);
+                VBuffer<float> latent = default;
+                while (values.Count < maximumRows * 3 && cursor.MoveNext())
+                {
+                    getter(ref latent);
+                    values.AddRange(latent.DenseValues());
+                }
+                return values.ToArray();
+            }
+
+            var results = await System.Threading.Tasks.Task.WhenAll(Enumerable.Range(0, 4).Select(_ => System.Threading.Tasks.Task.Run(() => ReadLatents(int.MaxValue))));
+            Assert.All(results, latents => Assert.Equal(expected, latents));
+            for (int taken = 1; taken <= 2 * AutoencoderTransformer.InferenceBatchSize + 1; taken += AutoencoderTransformer.InferenceBatchSize)
+                Assert.Equal(expected.AsSpan(0, taken * 3).ToArray(), ReadLatents(taken));
+        }
+
+        [Fact]
         public void Transform_OnlyOutputColumnsRead_ReadsSourceOnceAndMatchesEncode()
         {
             var ml = new MLContext(seed: 1);

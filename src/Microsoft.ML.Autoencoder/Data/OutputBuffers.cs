@@ -47,28 +47,38 @@ namespace Microsoft.ML.Autoencoder.Data
         /// the current row's outputs are computed and returns its slot.
         /// </summary>
         public Delegate CreateGetter(OutputKind kind, Func<int> currentSlot)
+            => CreateGetter(kind, _parent, () => (this, currentSlot()));
+
+        /// <summary>
+        /// Creates the getter of output <paramref name="kind"/> for rows whose buffers change from batch to batch:
+        /// <paramref name="current"/> returns the current row's buffers (outputs computed) and its slot in them.
+        /// </summary>
+        public static Delegate CreateGetter(OutputKind kind, AutoencoderTransformer parent, Func<(OutputBuffers Buffers, int Slot)> current)
         {
             switch (kind)
             {
                 case OutputKind.Latent:
-                    return VectorGetter(Latent!, _parent.LatentDimension, currentSlot);
+                    return VectorGetter(b => b.Latent!, parent.LatentDimension, current);
                 case OutputKind.LogVariance:
-                    return VectorGetter(LogVariance!, _parent.LatentDimension, currentSlot);
+                    return VectorGetter(b => b.LogVariance!, parent.LatentDimension, current);
                 case OutputKind.Reconstruction:
-                    return VectorGetter(Reconstruction!, _parent.InputSize, currentSlot);
+                    return VectorGetter(b => b.Reconstruction!, parent.InputSize, current);
                 default:
-                    var error = Error!;
-                    ValueGetter<float> getter = (ref float value) => value = error[currentSlot()];
+                    ValueGetter<float> getter = (ref float value) =>
+                    {
+                        var (buffers, slot) = current();
+                        value = buffers.Error![slot];
+                    };
                     return getter;
             }
         }
 
-        private static ValueGetter<VBuffer<float>> VectorGetter(float[] values, int size, Func<int> currentSlot)
+        private static ValueGetter<VBuffer<float>> VectorGetter(Func<OutputBuffers, float[]> select, int size, Func<(OutputBuffers Buffers, int Slot)> current)
             => (ref VBuffer<float> destination) =>
             {
-                int slot = currentSlot();
+                var (buffers, slot) = current();
                 var editor = VBufferEditor.Create(ref destination, size);
-                values.AsSpan(slot * size, size).CopyTo(editor.Values);
+                select(buffers).AsSpan(slot * size, size).CopyTo(editor.Values);
                 destination = editor.Commit();
             };
     }
