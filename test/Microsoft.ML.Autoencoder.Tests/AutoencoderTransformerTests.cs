@@ -177,8 +177,8 @@ namespace Microsoft.ML.Autoencoder.Tests
         [Fact]
         public async System.Threading.Tasks.Task Transform_OnlyOutputColumnsRead_ConcurrentAndAbandonedCursorsGiveEachRowItsOutputs()
         {
-            // Reading only outputs runs the forward passes on a worker thread (InferencePipeline): several
-            // cursors at once share the network, and a cursor left after a few rows must not hang or throw.
+            // Several cursors at once share the network (under its lock), and a cursor left after a few rows,
+            // mid-batch or at a batch boundary, must not throw or disturb the others.
             var ml = new MLContext(seed: 1);
             var rows = SyntheticData.LowRankRows(3 * AutoencoderTransformer.InferenceBatchSize + 11, Size, 3, seed: 16);
             using var model = ml.Transforms.Autoencoder(AllOutputs()).Fit(SyntheticData.ToDataView(ml, rows.Take(200), Size));

@@ -9,8 +9,6 @@ namespace Microsoft.ML.Autoencoder.Data
     /// A cursor over the source with the output columns added. Outputs are computed for up to
     /// <see cref="AutoencoderTransformer.InferenceBatchSize"/> rows at a time: a second cursor over the
     /// source's input column reads ahead, and the rows it reads are run through the network together.
-    /// When only outputs are read, a pipeline runs each batch's forward pass on a worker thread while this
-    /// cursor reads the next batch (<see cref="InferencePipeline"/>).
     /// When the caller asks for shuffled rows, the two cursors could disagree on the order, so outputs
     /// are then computed one row at a time from this cursor's own input. When the caller reads no source
     /// column (only outputs), the read-ahead cursor is the only one: the source is read once.
@@ -21,9 +19,6 @@ namespace Microsoft.ML.Autoencoder.Data
         private readonly DataViewRowCursor? _readAhead;
         private readonly ValueGetter<VBuffer<float>>? _inputGetter;
         private readonly OutputBuffers _buffers;
-        private readonly InferencePipeline? _pipeline;
-        private readonly AutoencoderTransformer _parent;
-        private OutputBuffers _servedBuffers;
         private readonly (OutputKind Kind, bool Active)[] _outputs;
         private readonly int _sourceColumnCount;
         private VBuffer<float> _row;
@@ -49,27 +44,14 @@ namespace Microsoft.ML.Autoencoder.Data
 
             _readAheadOnly = anyOutput && batched && sourceColumns.Count == 0;
             _input = source.GetRowCursor(_readAheadOnly ? new[] { inputColumn } : sourceColumns, rand);
-            _parent = parent;
-            _buffers = CreateBuffers(batched ? AutoencoderTransformer.InferenceBatchSize : 1);
-            _servedBuffers = _buffers;
+            _buffers = new OutputBuffers(parent, batched ? AutoencoderTransformer.InferenceBatchSize : 1,
+                latent: IsActive(OutputKind.Latent), logVariance: IsActive(OutputKind.LogVariance), reconstruction: IsActive(OutputKind.Reconstruction), error: IsActive(OutputKind.ReconstructionError));
             if (anyOutput)
             {
                 if (batched)
                 {
                     _readAhead = _readAheadOnly ? _input : source.GetRowCursor(new[] { inputColumn });
                     _inputGetter = _readAhead.GetGetter<VBuffer<float>>(inputColumn);
-                    // Reading the input alone: the forward passes run on a worker while the next rows are read.
-                    if (_readAheadOnly)
-                    {
-                        bool reuse = true;
-                        _pipeline = new InferencePipeline(() =>
-                        {
-                            if (!reuse)
-                                return CreateBuffers(AutoencoderTransformer.InferenceBatchSize);
-                            reuse = false;
-                            return _buffers;
-                        }, ReadBatch);
-                    }
                 }
                 else
                 {
@@ -103,7 +85,7 @@ namespace Microsoft.ML.Autoencoder.Data
             return true;
         }
 
-        /// <summary>Moves within the batch already computed, or to the next batch of the pipeline.</summary>
+        /// <summary>Moves within the batch already read, or reads the next batch's inputs.</summary>
         private bool MoveNextReadingAhead()
         {
             if (_rowIndex + 1 < _batchStart + _batchRows)
@@ -111,31 +93,20 @@ namespace Microsoft.ML.Autoencoder.Data
                 _rowIndex++;
                 return true;
             }
-            if (_pipeline!.Next() is not { } next)
-                return false;
-            _servedBuffers = next.Buffers;
-            _rowIndex++;
-            _batchStart = _rowIndex;
-            _batchRows = next.Rows;
-            _computed = true;
-            return true;
-        }
-
-        /// <summary>Reads the next batch of input rows from the source into <paramref name="buffers"/>; returns how many.</summary>
-        private int ReadBatch(OutputBuffers buffers)
-        {
             int rows = 0;
-            while (rows < buffers.Capacity && _input.MoveNext())
+            while (rows < _buffers.Capacity && _input.MoveNext())
             {
                 _inputGetter!(ref _row);
-                buffers.SetInput(rows++, _row);
+                _buffers.SetInput(rows++, _row);
             }
-            return rows;
+            if (rows == 0)
+                return false;
+            _rowIndex++;
+            _batchStart = _rowIndex;
+            _batchRows = rows;
+            _computed = false;
+            return true;
         }
-
-        private OutputBuffers CreateBuffers(int capacity)
-            => new OutputBuffers(_parent, capacity, latent: IsActive(OutputKind.Latent), logVariance: IsActive(OutputKind.LogVariance),
-                reconstruction: IsActive(OutputKind.Reconstruction), error: IsActive(OutputKind.ReconstructionError));
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
@@ -148,7 +119,7 @@ namespace Microsoft.ML.Autoencoder.Data
             var (kind, active) = _outputs[column.Index - _sourceColumnCount];
             if (!active)
                 throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
-            if (OutputBuffers.CreateGetter(kind, _parent, CurrentRow) is not ValueGetter<TValue> getter)
+            if (_buffers.CreateGetter(kind, CurrentSlot) is not ValueGetter<TValue> getter)
                 throw new InvalidOperationException($"Column '{column.Name}' is of type {column.Type}; it cannot be read as {typeof(TValue).Name}.");
             return getter;
         }
@@ -159,7 +130,6 @@ namespace Microsoft.ML.Autoencoder.Data
                 return;
             if (disposing)
             {
-                _pipeline?.Dispose();
                 _input.Dispose();
                 if (!ReferenceEquals(_readAhead, _input))
                     _readAhead?.Dispose();
@@ -169,13 +139,6 @@ namespace Microsoft.ML.Autoencoder.Data
         }
 
         private bool IsActive(OutputKind kind) => _outputs.Any(o => o.Kind == kind && o.Active);
-
-        /// <summary>The current row's buffers (outputs computed) and its slot in them.</summary>
-        private (OutputBuffers Buffers, int Slot) CurrentRow()
-        {
-            int slot = CurrentSlot();
-            return (_servedBuffers, slot);
-        }
 
         /// <summary>Computes the outputs of the batch holding the current row if needed; returns its slot.</summary>
         private int CurrentSlot()

@@ -47,38 +47,28 @@ namespace Microsoft.ML.Autoencoder.Data
         /// the current row's outputs are computed and returns its slot.
         /// </summary>
         public Delegate CreateGetter(OutputKind kind, Func<int> currentSlot)
-            => CreateGetter(kind, _parent, () => (this, currentSlot()));
-
-        /// <summary>
-        /// Creates the getter of output <paramref name="kind"/> for rows whose buffers change from batch to batch:
-        /// <paramref name="current"/> returns the current row's buffers (outputs computed) and its slot in them.
-        /// </summary>
-        public static Delegate CreateGetter(OutputKind kind, AutoencoderTransformer parent, Func<(OutputBuffers Buffers, int Slot)> current)
         {
             switch (kind)
             {
                 case OutputKind.Latent:
-                    return VectorGetter(b => b.Latent!, parent.LatentDimension, current);
+                    return VectorGetter(Latent!, _parent.LatentDimension, currentSlot);
                 case OutputKind.LogVariance:
-                    return VectorGetter(b => b.LogVariance!, parent.LatentDimension, current);
+                    return VectorGetter(LogVariance!, _parent.LatentDimension, currentSlot);
                 case OutputKind.Reconstruction:
-                    return VectorGetter(b => b.Reconstruction!, parent.InputSize, current);
+                    return VectorGetter(Reconstruction!, _parent.InputSize, currentSlot);
                 default:
-                    ValueGetter<float> getter = (ref float value) =>
-                    {
-                        var (buffers, slot) = current();
-                        value = buffers.Error![slot];
-                    };
+                    var error = Error!;
+                    ValueGetter<float> getter = (ref float value) => value = error[currentSlot()];
                     return getter;
             }
         }
 
-        private static ValueGetter<VBuffer<float>> VectorGetter(Func<OutputBuffers, float[]> select, int size, Func<(OutputBuffers Buffers, int Slot)> current)
+        private static ValueGetter<VBuffer<float>> VectorGetter(float[] values, int size, Func<int> currentSlot)
             => (ref VBuffer<float> destination) =>
             {
-                var (buffers, slot) = current();
+                int slot = currentSlot();
                 var editor = VBufferEditor.Create(ref destination, size);
-                select(buffers).AsSpan(slot * size, size).CopyTo(editor.Values);
+                values.AsSpan(slot * size, size).CopyTo(editor.Values);
                 destination = editor.Commit();
             };
     }
