@@ -265,6 +265,16 @@ namespace Microsoft.ML.Autoencoder
         /// batches and writes the requested outputs (a <see langword="null"/> buffer is not computed).
         /// </summary>
         internal void Map(float[] input, int rowCount, float[]? latent, float[]? logVariance, float[]? reconstruction, float[]? errors)
+            => Map(input, 0, viewable: false, rowCount, latent, logVariance, reconstruction, errors);
+
+        /// <summary>
+        /// Runs <paramref name="rowCount"/> rows, starting at element <paramref name="offset"/> of
+        /// <paramref name="input"/>, through the network. When <paramref name="viewable"/> (the array is pinned and
+        /// the offset 64-byte aligned, as in <see cref="Data.OutputBuffers"/>) and the model is on the CPU, the rows
+        /// are read in place; otherwise they are copied into libtorch's (aligned) memory first. Alignment matters
+        /// beyond speed: MKL sums in another order on unaligned memory, which would change the outputs' last bits.
+        /// </summary>
+        internal void Map(float[] input, int offset, bool viewable, int rowCount, float[]? latent, float[]? logVariance, float[]? reconstruction, float[]? errors)
         {
             bool decode = reconstruction is not null || errors is not null;
             lock (_networkLock)
@@ -275,7 +285,9 @@ namespace Microsoft.ML.Autoencoder
                 {
                     using var scope = torch.NewDisposeScope();
                     int batch = Math.Min(InferenceBatchSize, rowCount - start);
-                    var x = TensorConversion.ToTensor(input.AsSpan(start * InputSize), batch, InputSize, _device);
+                    var x = viewable && _device.type == DeviceType.CPU
+                        ? TensorConversion.View(input, offset + start * InputSize, batch, InputSize)
+                        : TensorConversion.ToTensor(input.AsSpan(offset + start * InputSize), batch, InputSize, _device);
                     Tensor code;
                     if (logVariance is not null)
                     {

@@ -15,7 +15,8 @@ namespace Microsoft.ML.Autoencoder.Data
         {
             _parent = parent;
             Capacity = capacity;
-            Input = new float[capacity * parent.InputSize];
+            Input = TensorConversion.AllocateAligned(capacity * parent.InputSize, out int offset);
+            InputOffset = offset;
             Latent = latent ? new float[capacity * parent.LatentDimension] : null;
             LogVariance = logVariance ? new float[capacity * parent.LatentDimension] : null;
             Reconstruction = reconstruction ? new float[capacity * parent.InputSize] : null;
@@ -24,7 +25,10 @@ namespace Microsoft.ML.Autoencoder.Data
 
         public int Capacity { get; }
 
+        /// <summary>The batch's input rows, from <see cref="InputOffset"/> on (pinned, 64-byte aligned there).</summary>
         public float[] Input { get; }
+
+        public int InputOffset { get; }
 
         public float[]? Latent { get; }
 
@@ -37,10 +41,10 @@ namespace Microsoft.ML.Autoencoder.Data
         public bool AnyOutput => Latent is not null || LogVariance is not null || Reconstruction is not null || Error is not null;
 
         /// <summary>Copies one input row into slot <paramref name="slot"/>.</summary>
-        public void SetInput(int slot, in VBuffer<float> row) => row.CopyTo(Input.AsSpan(slot * _parent.InputSize, _parent.InputSize));
+        public void SetInput(int slot, in VBuffer<float> row) => row.CopyTo(Input.AsSpan(InputOffset + slot * _parent.InputSize, _parent.InputSize));
 
         /// <summary>Computes the outputs of the first <paramref name="rowCount"/> slots.</summary>
-        public void Compute(int rowCount) => _parent.Map(Input, rowCount, Latent, LogVariance, Reconstruction, Error);
+        public void Compute(int rowCount) => _parent.Map(Input, InputOffset, viewable: true, rowCount, Latent, LogVariance, Reconstruction, Error);
 
         /// <summary>
         /// Creates the getter of output <paramref name="kind"/>; <paramref name="currentSlot"/> makes sure

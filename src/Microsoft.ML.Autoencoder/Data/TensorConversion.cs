@@ -22,6 +22,30 @@ namespace Microsoft.ML.Autoencoder.Data
             return device.type == DeviceType.CPU ? tensor : tensor.to(device);
         }
 
+        /// <summary>
+        /// A <c>[rows, columns]</c> CPU tensor viewing <paramref name="values"/> from element <paramref name="offset"/>
+        /// on, without a copy. Only for a pinned array with a 64-byte aligned offset (see the remark on
+        /// <see cref="ToTensor"/>), whose values do not change while the tensor is in use. Call it inside a dispose scope.
+        /// </summary>
+        public static Tensor View(float[] values, int offset, long rows, long columns)
+        {
+            using var flat = torch.as_tensor(values);
+            return flat.narrow(0, offset, rows * columns).view(rows, columns);
+        }
+
+        /// <summary>
+        /// A pinned float array with <paramref name="length"/> usable elements from a 64-byte aligned offset, which
+        /// it returns: memory that <see cref="View"/> can hand to libtorch as it would its own.
+        /// </summary>
+        public static float[] AllocateAligned(int length, out int offset)
+        {
+            const int alignment = 64;
+            var array = GC.AllocateArray<float>(length + alignment / sizeof(float), pinned: true);
+            long address = Marshal.UnsafeAddrOfPinnedArrayElement(array, 0).ToInt64();
+            offset = (int)((alignment - address % alignment) % alignment) / sizeof(float);
+            return array;
+        }
+
         /// <summary>Copies a tensor's values, in row-major order, into <paramref name="destination"/>.</summary>
         public static void CopyTo(Tensor tensor, Span<float> destination)
         {
