@@ -130,6 +130,7 @@ namespace Microsoft.ML.Autoencoder.Data
                 return;
             if (disposing)
             {
+                _buffers.Dispose();
                 _input.Dispose();
                 if (!ReferenceEquals(_readAhead, _input))
                     _readAhead?.Dispose();

@@ -7,15 +7,16 @@ namespace Microsoft.ML.Autoencoder.Data
     /// The inputs and computed outputs of a batch of rows, and the getters that serve one row's outputs
     /// from them. Shared by the transformer's cursor (many rows per batch) and its row mapper (one).
     /// </summary>
-    internal sealed class OutputBuffers
+    internal sealed class OutputBuffers : IDisposable
     {
         private readonly AutoencoderTransformer _parent;
+        private bool _returned;
 
         public OutputBuffers(AutoencoderTransformer parent, int capacity, bool latent, bool logVariance, bool reconstruction, bool error)
         {
             _parent = parent;
             Capacity = capacity;
-            Input = TensorConversion.AllocateAligned(capacity * parent.InputSize, out int offset);
+            Input = TensorConversion.RentAligned(capacity * parent.InputSize, out int offset);
             InputOffset = offset;
             Latent = latent ? new float[capacity * parent.LatentDimension] : null;
             LogVariance = logVariance ? new float[capacity * parent.LatentDimension] : null;
@@ -39,6 +40,15 @@ namespace Microsoft.ML.Autoencoder.Data
         public float[]? Error { get; }
 
         public bool AnyOutput => Latent is not null || LogVariance is not null || Reconstruction is not null || Error is not null;
+
+        /// <summary>Gives the input buffer back for the next cursor; the buffers must not be used after.</summary>
+        public void Dispose()
+        {
+            if (_returned)
+                return;
+            _returned = true;
+            TensorConversion.ReturnAligned(Input, InputOffset, Capacity * _parent.InputSize);
+        }
 
         /// <summary>Copies one input row into slot <paramref name="slot"/>.</summary>
         public void SetInput(int slot, in VBuffer<float> row) => row.CopyTo(Input.AsSpan(InputOffset + slot * _parent.InputSize, _parent.InputSize));
