@@ -19,19 +19,6 @@ internal static class NativeHeap
         }
     }
 
-    /// <summary>
-    /// The allocator settings the library applies before training (Training/NativeAllocatorTuning.cs), for the
-    /// TorchSharp-alone loop, so that it differs from the library only in the library's code.
-    /// </summary>
-    public static void TuneLikeTheLibrary()
-    {
-        mallopt(-1, 512 << 20); // M_TRIM_THRESHOLD
-        mallopt(-3, 32 << 20); // M_MMAP_THRESHOLD
-    }
-
-    [DllImport("libc", EntryPoint = "mallopt")]
-    private static extern int mallopt(int parameter, int value);
-
     [StructLayout(LayoutKind.Sequential)]
     private struct MallInfo2
     {

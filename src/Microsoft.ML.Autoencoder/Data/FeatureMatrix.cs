@@ -205,8 +205,8 @@ namespace Microsoft.ML.Autoencoder.Data
         public NativeBuffer(int length)
         {
             nuint bytes = (nuint)length * sizeof(float);
-            _data = (float*)(bytes >= 2 * HugePages.PageBytes ? NativeMemory.AlignedAlloc(bytes, (nuint)HugePages.PageBytes) : NativeMemory.Alloc(bytes));
             _aligned = bytes >= 2 * HugePages.PageBytes;
+            _data = (float*)(_aligned ? NativeMemory.AlignedAlloc(bytes, (nuint)HugePages.PageBytes) : NativeMemory.Alloc(bytes));
             if (_aligned)
                 HugePages.Advise((IntPtr)_data, (long)bytes);
             Length = length;

@@ -13,8 +13,8 @@ namespace Microsoft.ML.Autoencoder.Data
         /// Creates a <c>[rows, columns]</c> tensor on <paramref name="device"/> holding a copy of
         /// <paramref name="values"/>. A copy rather than a view of the array: libtorch's own allocation is
         /// 64-byte aligned, a managed array is not, and MKL's kernels sum in another order on unaligned
-        /// memory, so a view would make the outputs' last bits depend on where the array happens to lie. Call it inside a dispose scope: off the CPU, the CPU staging tensor is
-        /// left to the scope.
+        /// memory, so a view would make the outputs' last bits depend on where the array happens to lie.
+        /// Call it inside a dispose scope: off the CPU, the CPU staging tensor is left to the scope.
         /// </summary>
         public static Tensor ToTensor(ReadOnlySpan<float> values, long rows, long columns, Device device)
         {

@@ -22,7 +22,10 @@ namespace Microsoft.ML.Autoencoder.Training
 
         private static int s_applied;
 
-        public static void Apply(IChannel channel)
+        public static void Apply(IChannel channel) => Apply(message => channel.Trace(message));
+
+        /// <summary>As <see cref="Apply(IChannel)"/>, reporting to <paramref name="trace"/> (the benchmark's TorchSharp-only loop uses it).</summary>
+        internal static void Apply(Action<string> trace)
         {
             if (!OperatingSystem.IsLinux() || System.Threading.Interlocked.Exchange(ref s_applied, 1) == 1)
                 return;
@@ -30,11 +33,11 @@ namespace Microsoft.ML.Autoencoder.Training
             {
                 bool trim = mallopt(TrimThresholdOption, TrimThresholdBytes) == 1;
                 bool mmap = mallopt(MmapThresholdOption, MmapThresholdBytes) == 1;
-                channel.Trace($"Native allocator: trim threshold {(trim ? "raised" : "unchanged")}, mmap threshold {(mmap ? "raised" : "unchanged")}.");
+                trace($"Native allocator: trim threshold {(trim ? "raised" : "unchanged")}, mmap threshold {(mmap ? "raised" : "unchanged")}.");
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
             {
-                channel.Trace($"Native allocator left as is: {e.Message}"); // not glibc (for example musl)
+                trace($"Native allocator left as is: {e.Message}"); // not glibc (for example musl)
             }
         }
 
