@@ -147,7 +147,8 @@ namespace Microsoft.ML.Autoencoder
 
             /// <summary>
             /// The seed of weight initialization, shuffling, dropout and the validation split; training
-            /// with a seed is reproducible bit for bit on the CPU. <see langword="null"/> draws one from
+            /// with a seed is reproducible bit for bit on the same machine at the same thread count (on another kind of
+            /// CPU, libtorch's kernels change the last bits of the results). <see langword="null"/> draws one from
             /// the MLContext (deterministic when the MLContext has a seed).
             /// </summary>
             public int? Seed { get; set; }

@@ -147,7 +147,7 @@ public sealed class AutoencoderModelPersistenceTests
     /// <summary>
     /// A model saved in the initial format (0x00010001, before the variants), made with the library at that version:
     /// a dense autoencoder (20 -> 4 -> 2, latent and error columns, 2 epochs). The expected values were printed by that
-    /// version too (float and double bits), for the rows <c>SyntheticData.LowRankRows(3, 20, 3, seed: 5)</c>.
+    /// version too (float and double bits, on an AMD Zen 4 CPU), for the rows <c>SyntheticData.LowRankRows(3, 20, 3, seed: 5)</c>.
     /// </summary>
     [Fact]
     public void Load_ModelSavedInInitialFormat_GivesTheOutputsOfThatVersion()
@@ -160,8 +160,10 @@ public sealed class AutoencoderModelPersistenceTests
 
         Assert.False(loaded.IsVariational);
         Assert.Null(loaded.LogVarianceColumnName);
-        AssertBitIdentical(Floats("BCBED268 3E489B45 3DCEF594 3E010AD5 BE30F551 3E6FB47E"), loaded.Encode(rows));
-        AssertBitIdentical(Floats("3D4E97CA 3D8C2B37 3E32578C"), loaded.GetReconstructionErrors(rows));
+        // Forward outputs were recorded on an AMD Zen 4 machine: other CPUs' kernels change their last bits, so they
+        // are compared within a tolerance. The history is read back from the file, so it is exact.
+        NumericAssert.Close(Floats("BCBED268 3E489B45 3DCEF594 3E010AD5 BE30F551 3E6FB47E"), loaded.Encode(rows));
+        NumericAssert.Close(Floats("3D4E97CA 3D8C2B37 3E32578C"), loaded.GetReconstructionErrors(rows));
         Assert.Equal(
             new[] { 0x3FC00DA1CCCCCCCDL, 0x3FBFCD6F9999999AL }.Select(BitConverter.Int64BitsToDouble),
             loaded.TrainingHistory.Select(e => e.TrainingLoss));
