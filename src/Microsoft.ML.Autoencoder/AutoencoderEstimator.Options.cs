@@ -5,7 +5,6 @@ using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Data;
 using Microsoft.ML.Autoencoder.Persistence;
 using Microsoft.ML.Autoencoder.Training;
-using Microsoft.ML.Autoencoder.Variants;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoder

@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Microsoft.ML;
-using Microsoft.ML.Autoencoder.Architectures;
-using Microsoft.ML.Autoencoder.Training;
 using Microsoft.ML.Data;
 using Xunit;
 

@@ -1,8 +1,5 @@
 using System.Collections.Generic;
-using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Samples.Data;
-using Microsoft.ML.Autoencoder.Training;
-using Microsoft.ML.Autoencoder.Variants;
 
 namespace Microsoft.ML.Autoencoder.Samples.Comparison;
 

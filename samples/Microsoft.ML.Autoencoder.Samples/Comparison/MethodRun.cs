@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using Microsoft.ML.Autoencoder.Training;
 
 namespace Microsoft.ML.Autoencoder.Samples.Comparison;
 

@@ -4,11 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Samples.Comparison;
 using Microsoft.ML.Autoencoder.Samples.Data;
-using Microsoft.ML.Autoencoder.Training;
-using Microsoft.ML.Autoencoder.Variants;
 
 namespace Microsoft.ML.Autoencoder.Samples.Generate;
 

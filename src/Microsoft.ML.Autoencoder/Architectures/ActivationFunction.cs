@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Autoencoder.Architectures
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
     /// The non-linearity applied after each hidden layer of an encoder or decoder.

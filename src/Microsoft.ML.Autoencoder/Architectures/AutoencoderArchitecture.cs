@@ -1,7 +1,9 @@
 using System.IO;
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.Autoencoder.Architectures
+using Microsoft.ML.Autoencoder.Architectures;
+
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
     /// Describes the shape of an autoencoder's encoder and decoder. <see cref="DenseArchitecture"/> is

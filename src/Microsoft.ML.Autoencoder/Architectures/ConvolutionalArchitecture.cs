@@ -4,7 +4,9 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.Autoencoder.Architectures
+using Microsoft.ML.Autoencoder.Architectures;
+
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
     /// A convolutional encoder and decoder for images. Each input row is read as a

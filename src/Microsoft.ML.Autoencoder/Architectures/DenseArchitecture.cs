@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace Microsoft.ML.Autoencoder.Architectures
+using Microsoft.ML.Autoencoder.Architectures;
+
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
     /// A fully connected (multi-layer perceptron) encoder and decoder:

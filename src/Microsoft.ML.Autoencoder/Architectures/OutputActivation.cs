@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Autoencoder.Architectures
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
     /// The function applied to the decoder's last layer to produce the reconstruction.

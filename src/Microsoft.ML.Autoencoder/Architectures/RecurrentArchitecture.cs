@@ -2,7 +2,9 @@ using System;
 using System.IO;
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.Autoencoder.Architectures
+using Microsoft.ML.Autoencoder.Architectures;
+
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
     /// A recurrent (sequence-to-sequence) encoder and decoder for multivariate time series. Each input row

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Autoencoder.Architectures
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>The recurrent cell of a <see cref="RecurrentArchitecture"/>.</summary>
     public enum RecurrentCell

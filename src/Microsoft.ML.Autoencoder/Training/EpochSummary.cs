@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Autoencoder.Training
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>What one training epoch achieved. A trained transformer keeps one per epoch run.</summary>
     public sealed class EpochSummary

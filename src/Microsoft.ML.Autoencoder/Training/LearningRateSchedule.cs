@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Autoencoder.Training
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>How the learning rate changes from epoch to epoch.</summary>
     public enum LearningRateSchedule

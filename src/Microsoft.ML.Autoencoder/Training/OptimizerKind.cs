@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Autoencoder.Training
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>The optimization algorithm that updates the weights after each mini-batch.</summary>
     public enum OptimizerKind

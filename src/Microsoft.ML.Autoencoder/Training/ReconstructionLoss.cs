@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Autoencoder.Training
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
     /// How the distance between an input and its reconstruction is measured. The per-row reconstruction

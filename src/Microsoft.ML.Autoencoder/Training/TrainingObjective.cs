@@ -1,6 +1,5 @@
 using System;
 using Microsoft.ML.Autoencoder.Architectures;
-using Microsoft.ML.Autoencoder.Variants;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using System;
 
-namespace Microsoft.ML.Autoencoder.Variants
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
     /// Makes a contractive autoencoder: training adds the squared Frobenius norm of the encoder's

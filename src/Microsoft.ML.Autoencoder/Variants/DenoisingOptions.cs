@@ -1,6 +1,6 @@
 using System;
 
-namespace Microsoft.ML.Autoencoder.Variants
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
     /// Makes a denoising autoencoder: during training each mini-batch is corrupted before it is encoded,

@@ -1,6 +1,6 @@
 using System;
 
-namespace Microsoft.ML.Autoencoder.Variants
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
     /// Makes a sparse autoencoder: training adds an L1 penalty on the latent activations, which pushes

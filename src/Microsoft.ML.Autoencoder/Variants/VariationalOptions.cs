@@ -1,6 +1,6 @@
 using System;
 
-namespace Microsoft.ML.Autoencoder.Variants
+namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
     /// Makes a variational autoencoder (VAE): the encoder outputs the mean and log-variance of a Gaussian

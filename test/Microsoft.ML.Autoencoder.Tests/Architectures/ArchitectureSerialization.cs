@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
-using Microsoft.ML.Autoencoder.Architectures;
 using Xunit;
 
 namespace Microsoft.ML.Autoencoder.Tests.Architectures

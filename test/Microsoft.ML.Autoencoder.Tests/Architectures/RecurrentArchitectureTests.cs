@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Data;
 using TorchSharp;
 using Xunit;

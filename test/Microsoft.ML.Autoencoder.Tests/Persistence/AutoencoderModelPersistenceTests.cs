@@ -5,10 +5,8 @@ using System.IO.Compression;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
-using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Interop;
 using Microsoft.ML.Autoencoder.Tests.Native;
-using Microsoft.ML.Autoencoder.Training;
 using Microsoft.ML.Data;
 using TorchSharp;
 using Xunit;
@@ -121,8 +119,8 @@ public sealed class AutoencoderModelPersistenceTests
         var data = Data(ml);
         var options = Options();
         options.LogVarianceColumnName = "LogVariance";
-        options.Variational = new Microsoft.ML.Autoencoder.Variants.VariationalOptions { Beta = 0.5f, KullbackLeiblerWarmupEpochs = 1 };
-        options.Sparsity = new Microsoft.ML.Autoencoder.Variants.SparsityOptions();
+        options.Variational = new VariationalOptions { Beta = 0.5f, KullbackLeiblerWarmupEpochs = 1 };
+        options.Sparsity = new SparsityOptions();
         using var original = ml.Transforms.Autoencoder(options).Fit(data);
 
         using var loaded = Assert.IsType<AutoencoderTransformer>(LoadFromBytes(ml, SaveToBytes(ml, original, data.Schema)));

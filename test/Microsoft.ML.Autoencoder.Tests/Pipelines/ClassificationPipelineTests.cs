@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using Microsoft.ML;
-using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Data;
 using Xunit;
 

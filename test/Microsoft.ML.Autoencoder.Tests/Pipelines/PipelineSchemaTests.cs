@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
-using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Interop;
 using Microsoft.ML.Data;
 using Xunit;

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Linq;
 using Microsoft.ML;
-using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.TorchSharp.Loss;
 using TorchSharp;
 using Xunit;

@@ -1,4 +1,3 @@
-using Microsoft.ML.Autoencoder.Variants;
 using Xunit;
 using Xunit.Abstractions;
 using static Microsoft.ML.Autoencoder.Tests.Training.VariantTestHelpers;

@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using Microsoft.ML.Autoencoder.Variants;
 using Xunit;
 using Xunit.Abstractions;
 using static Microsoft.ML.Autoencoder.Tests.Training.VariantTestHelpers;

@@ -1,8 +1,6 @@
 using System;
 using System.Linq;
-using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Tests.Architectures;
-using Microsoft.ML.Autoencoder.Variants;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -24,7 +22,7 @@ namespace Microsoft.ML.Autoencoder.Tests.Training
             {
                 LatentDimension = 4,
                 Architecture = new ConvolutionalArchitecture { FilterCounts = new[] { 4, 8 } },
-                Loss = Microsoft.ML.Autoencoder.Training.ReconstructionLoss.BinaryCrossEntropy,
+                Loss = ReconstructionLoss.BinaryCrossEntropy,
                 Denoising = new DenoisingOptions { DropProbability = 0.2f },
                 Variational = new VariationalOptions(),
                 LogVarianceColumnName = "LogVariance",

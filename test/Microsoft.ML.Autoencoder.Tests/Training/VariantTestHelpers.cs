@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using Microsoft.ML.Autoencoder.Architectures;
 
 namespace Microsoft.ML.Autoencoder.Tests.Training
 {

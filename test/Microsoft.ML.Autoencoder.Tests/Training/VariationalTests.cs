@@ -1,9 +1,6 @@
 using System;
 using System.Linq;
-using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Interop;
-using Microsoft.ML.Autoencoder.Training;
-using Microsoft.ML.Autoencoder.Variants;
 using Microsoft.ML.Data;
 using Xunit;
 using Xunit.Abstractions;

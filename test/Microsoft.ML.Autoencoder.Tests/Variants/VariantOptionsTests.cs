@@ -1,7 +1,5 @@
 using System;
-using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Tests.Training;
-using Microsoft.ML.Autoencoder.Variants;
 using Xunit;
 using static Microsoft.ML.Autoencoder.Tests.Training.VariantTestHelpers;
 
