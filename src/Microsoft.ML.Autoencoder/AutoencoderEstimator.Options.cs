@@ -153,6 +153,12 @@ namespace Microsoft.ML.Autoencoder
             public int? Seed { get; set; }
 
             /// <summary>
+            /// What the trained model does when it scores an input row with a NaN or infinite value: throw, naming the row
+            /// (the default), or pass it through to NaN outputs. Training refuses such rows either way.
+            /// </summary>
+            public NonFiniteInputHandling NonFiniteInput { get; set; } = NonFiniteInputHandling.Throw;
+
+            /// <summary>
             /// On Linux with glibc, whether training raises malloc's trim and mmap thresholds for the process
             /// (once), so that each mini-batch reuses the native memory of the previous one instead of returning
             /// it to the system and faulting it in again: about 25% faster training of small models here, at the
@@ -193,8 +199,7 @@ namespace Microsoft.ML.Autoencoder
                 CheckName(LogVarianceColumnName, nameof(LogVarianceColumnName));
                 CheckName(ReconstructionColumnName, nameof(ReconstructionColumnName));
                 CheckName(ReconstructionErrorColumnName, nameof(ReconstructionErrorColumnName));
-                if (outputNames.OfType<string>().Distinct().Count() != outputNames.OfType<string>().Count())
-                    throw new ArgumentException("The output columns must have different names.", nameof(LatentColumnName));
+                CheckDistinctOutputNames();
                 if (LogVarianceColumnName is not null && Variational is null)
                     throw new ArgumentException("Only a variational model has a log-variance: set Variational, or set LogVarianceColumnName to null.", nameof(LogVarianceColumnName));
                 if (LatentDimension <= 0)
@@ -207,6 +212,8 @@ namespace Microsoft.ML.Autoencoder
                     throw new ArgumentOutOfRangeException(nameof(Loss), Loss, "Unknown loss.");
                 if (Loss == ReconstructionLoss.BinaryCrossEntropy && OutputActivation != OutputActivation.Sigmoid)
                     throw new ArgumentException("Binary cross-entropy needs the sigmoid output activation.", nameof(OutputActivation));
+                if (!Enum.IsDefined(NonFiniteInput))
+                    throw new ArgumentOutOfRangeException(nameof(NonFiniteInput), NonFiniteInput, "Unknown handling of non-finite input.");
                 if (!Enum.IsDefined(Optimizer))
                     throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
                 CheckPositive(LearningRate, nameof(LearningRate));
@@ -271,6 +278,26 @@ namespace Microsoft.ML.Autoencoder
                 if (LatentDimension >= inputSize)
                     throw new ArgumentOutOfRangeException(nameof(LatentDimension), LatentDimension, $"The latent dimension must be smaller than the size of input column '{InputColumnName}' ({inputSize}).");
                 Architecture.Validate(inputSize, LatentDimension);
+            }
+
+            /// <summary>Throws for two output columns of one name, naming the later option and the earlier one.</summary>
+            private void CheckDistinctOutputNames()
+            {
+                var options = new[]
+                {
+                    (Name: LatentColumnName, Option: nameof(LatentColumnName)),
+                    (Name: LogVarianceColumnName, Option: nameof(LogVarianceColumnName)),
+                    (Name: ReconstructionColumnName, Option: nameof(ReconstructionColumnName)),
+                    (Name: ReconstructionErrorColumnName, Option: nameof(ReconstructionErrorColumnName)),
+                };
+                for (int i = 0; i < options.Length; i++)
+                {
+                    for (int j = 0; j < i; j++)
+                    {
+                        if (options[i].Name is not null && options[i].Name == options[j].Name)
+                            throw new ArgumentException($"{options[i].Option} and {options[j].Option} both name the column '{options[i].Name}': the output columns must have different names.", options[i].Option);
+                    }
+                }
             }
 
             private static void CheckName(string? name, string optionName)

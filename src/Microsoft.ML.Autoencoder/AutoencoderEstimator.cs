@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Data;
 using Microsoft.ML.Autoencoder.Interop;
+using Microsoft.ML.Autoencoder.Model;
 using Microsoft.ML.Autoencoder.Persistence;
 using Microsoft.ML.Autoencoder.Training;
 using Microsoft.ML.Data;
@@ -79,7 +80,7 @@ namespace Microsoft.ML.Autoencoder
 
             var trainer = new AutoencoderTrainer(_host, options, inputSize);
             var (network, history) = trainer.Train(input);
-            return new AutoencoderTransformer(AutoencoderModelDescription.FromOptions(options, network), network, history);
+            return new AutoencoderTransformer(new AutoencoderModel(AutoencoderModelDescription.FromOptions(options, network), network, history));
         }
 
         /// <summary>

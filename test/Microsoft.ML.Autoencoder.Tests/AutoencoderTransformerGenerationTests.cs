@@ -83,7 +83,7 @@ namespace Microsoft.ML.Autoencoder.Tests
         {
             var (train, _) = Split(trainRows: 50);
             using var model = Fit(new MLContext(1), VariationalTests.VariationalOptions(epochs: 1), train);
-            int count = AutoencoderTransformer.InferenceBatchSize + 10;
+            int count = Model.AutoencoderModel.BatchSize + 10;
 
             var samples = model.Sample(count, seed: 9);
 

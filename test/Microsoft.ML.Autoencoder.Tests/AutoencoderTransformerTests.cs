@@ -101,7 +101,7 @@ namespace Microsoft.ML.Autoencoder.Tests
         public void Transform_ManyRows_MatchesEncodeDecodeAndPassesOtherColumnsThrough()
         {
             var ml = new MLContext(seed: 1);
-            var rows = SyntheticData.LowRankRows(2 * AutoencoderTransformer.InferenceBatchSize + 77, Size, 3, seed: 11);
+            var rows = SyntheticData.LowRankRows(2 * Model.AutoencoderModel.BatchSize + 77, Size, 3, seed: 11);
             var data = SyntheticData.ToDataView(ml, rows, Size);
             using var model = ml.Transforms.Autoencoder(AllOutputs()).Fit(SyntheticData.ToDataView(ml, rows.Take(200), Size));
 
@@ -179,7 +179,7 @@ namespace Microsoft.ML.Autoencoder.Tests
             // Several cursors at once share the network (under its lock), and a cursor left after a few rows,
             // mid-batch or at a batch boundary, must not throw or disturb the others.
             var ml = new MLContext(seed: 1);
-            var rows = SyntheticData.LowRankRows(3 * AutoencoderTransformer.InferenceBatchSize + 11, Size, 3, seed: 16);
+            var rows = SyntheticData.LowRankRows(3 * Model.AutoencoderModel.BatchSize + 11, Size, 3, seed: 16);
             using var model = ml.Transforms.Autoencoder(AllOutputs()).Fit(SyntheticData.ToDataView(ml, rows.Take(200), Size));
             var output = model.Transform(SyntheticData.ToDataView(ml, rows, Size));
             var expected = model.Encode(SyntheticData.Flatten(rows));
@@ -202,7 +202,7 @@ namespace Microsoft.ML.Autoencoder.Tests
             // Close rather than bit-identical: with other tests using libtorch at the same time, the last bits of a
             // few values were seen to differ from Encode's (in about one full test run in four).
             Assert.All(results, latents => AssertClose(expected, latents));
-            for (int taken = 1; taken <= 2 * AutoencoderTransformer.InferenceBatchSize + 1; taken += AutoencoderTransformer.InferenceBatchSize)
+            for (int taken = 1; taken <= 2 * Model.AutoencoderModel.BatchSize + 1; taken += Model.AutoencoderModel.BatchSize)
                 AssertClose(expected.AsSpan(0, taken * 3).ToArray(), ReadLatents(taken));
         }
 
@@ -210,7 +210,7 @@ namespace Microsoft.ML.Autoencoder.Tests
         public void Transform_OnlyOutputColumnsRead_ReadsSourceOnceAndMatchesEncode()
         {
             var ml = new MLContext(seed: 1);
-            var rows = SyntheticData.LowRankRows(2 * AutoencoderTransformer.InferenceBatchSize + 5, Size, 3, seed: 15);
+            var rows = SyntheticData.LowRankRows(2 * Model.AutoencoderModel.BatchSize + 5, Size, 3, seed: 15);
             using var model = ml.Transforms.Autoencoder(AllOutputs()).Fit(SyntheticData.ToDataView(ml, rows.Take(200), Size));
             int enumerations = 0;
             IEnumerable<SyntheticData.Row> Counted()

@@ -154,7 +154,7 @@ namespace Microsoft.ML.Autoencoder.Tests
             { o => o.Architecture = new DenseArchitecture { HiddenSizes = new[] { 8, 0 } }, nameof(DenseArchitecture.HiddenSizes) },
             { o => o.Architecture = new DenseArchitecture { Dropout = 1 }, nameof(DenseArchitecture.Dropout) },
             { o => { o.LatentColumnName = null; }, nameof(AutoencoderEstimator.Options.LatentColumnName) },
-            { o => { o.ReconstructionColumnName = "Latent"; }, nameof(AutoencoderEstimator.Options.LatentColumnName) },
+            { o => { o.ReconstructionColumnName = "Latent"; }, nameof(AutoencoderEstimator.Options.ReconstructionColumnName) },
             { o => { o.Loss = ReconstructionLoss.BinaryCrossEntropy; o.OutputActivation = OutputActivation.Identity; }, nameof(AutoencoderEstimator.Options.OutputActivation) },
             { o => o.Nesterov = true, nameof(AutoencoderEstimator.Options.Nesterov) },
         };
@@ -202,6 +202,47 @@ namespace Microsoft.ML.Autoencoder.Tests
             model.Dispose();
 
             Assert.Throws<ObjectDisposedException>(() => model.Encode(new float[20]));
+        }
+
+        [Fact]
+        public void Options_ReconstructionAndErrorColumnsOfOneName_ThrowsNamingTheClashingOptions()
+        {
+            var ml = new MLContext(seed: 1);
+            var options = Options();
+            options.ReconstructionColumnName = "Out";
+            options.ReconstructionErrorColumnName = "Out";
+
+            var exception = Assert.Throws<ArgumentException>(() => ml.Transforms.Autoencoder(options));
+
+            Assert.Equal(nameof(AutoencoderEstimator.Options.ReconstructionErrorColumnName), exception.ParamName);
+            Assert.Contains(nameof(AutoencoderEstimator.Options.ReconstructionColumnName), exception.Message);
+            Assert.Contains("'Out'", exception.Message);
+        }
+
+        [Fact]
+        public void GetDependencies_Null_ThrowsArgumentNull()
+        {
+            var ml = new MLContext(seed: 1);
+            var data = SyntheticData.LowRank(ml, rows: 40);
+            using var model = ml.Transforms.Autoencoder(Options()).Fit(data);
+            var mapper = model.GetRowToRowMapper(data.Schema);
+
+            Assert.Equal("dependingColumns", Assert.Throws<ArgumentNullException>(() => mapper.GetDependencies(null!)).ParamName);
+            model.Dispose(); // the mapper's hold
+        }
+
+        [Theory]
+        [InlineData(int.MaxValue)]
+        [InlineData(1 << 27)]
+        public void Interpolate_MoreStepsThanFitInAnArray_ThrowsNamingSteps(int steps)
+        {
+            var ml = new MLContext(seed: 1);
+            var rows = SyntheticData.LowRankRows(40, 20, 3, seed: 7);
+            using var model = ml.Transforms.Autoencoder(Options()).Fit(SyntheticData.ToDataView(ml, rows, 20));
+
+            var exception = Assert.Throws<ArgumentOutOfRangeException>(() => model.Interpolate(rows[0], rows[1], steps));
+
+            Assert.Equal("steps", exception.ParamName);
         }
     }
 }

@@ -1,18 +1,19 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.ML.Autoencoder.Model;
 
 namespace Microsoft.ML.Autoencoder.Data
 {
     /// <summary>The lazy output of <see cref="AutoencoderTransformer.Transform"/>.</summary>
     internal sealed class AutoencoderDataView : IDataView
     {
-        private readonly AutoencoderTransformer _parent;
+        private readonly AutoencoderModel _model;
         private readonly IDataView _source;
 
-        public AutoencoderDataView(AutoencoderTransformer parent, IDataView source, DataViewSchema schema)
+        public AutoencoderDataView(AutoencoderModel model, IDataView source, DataViewSchema schema)
         {
-            _parent = parent;
+            _model = model;
             _source = source;
             Schema = schema;
         }
@@ -24,7 +25,7 @@ namespace Microsoft.ML.Autoencoder.Data
         public long? GetRowCount() => _source.GetRowCount();
 
         public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-            => new AutoencoderRowCursor(_parent, _source, Schema, columnsNeeded.Select(c => c.Index).ToHashSet(), rand);
+            => new AutoencoderRowCursor(_model, _source, Schema, columnsNeeded.Select(c => c.Index).ToHashSet(), rand);
 
         /// <summary>One cursor: the network runs batches, which is where the parallelism is.</summary>
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)

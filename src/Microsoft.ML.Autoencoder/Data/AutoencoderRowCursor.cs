@@ -1,13 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.ML.Autoencoder.Model;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoder.Data
 {
     /// <summary>
     /// A cursor over the source with the output columns added. Outputs are computed for up to
-    /// <see cref="AutoencoderTransformer.InferenceBatchSize"/> rows at a time: a second cursor over the
+    /// <see cref="AutoencoderModel.BatchSize"/> rows at a time: a second cursor over the
     /// source's input column reads ahead, and the rows it reads are run through the network together.
     /// When the caller asks for shuffled rows, the two cursors could disagree on the order, so outputs
     /// are then computed one row at a time from this cursor's own input. When the caller reads no source
@@ -18,9 +19,8 @@ namespace Microsoft.ML.Autoencoder.Data
         private readonly DataViewRowCursor _input;
         private readonly DataViewRowCursor? _readAhead;
         private readonly ValueGetter<VBuffer<float>>? _inputGetter;
-        private readonly OutputBuffers _buffers;
-        private readonly (OutputKind Kind, bool Active)[] _outputs;
-        private readonly int _sourceColumnCount;
+        private readonly BatchBuffers _buffers;
+        private readonly OutputColumnSet _outputs;
         private VBuffer<float> _row;
         private long _rowIndex = -1;
         private long _batchStart;
@@ -30,13 +30,12 @@ namespace Microsoft.ML.Autoencoder.Data
         private readonly bool _readAheadOnly;
         private bool _disposed;
 
-        public AutoencoderRowCursor(AutoencoderTransformer parent, IDataView source, DataViewSchema schema, ISet<int> columnsNeeded, Random? rand)
+        public AutoencoderRowCursor(AutoencoderModel model, IDataView source, DataViewSchema schema, ISet<int> columnsNeeded, Random? rand)
         {
             Schema = schema;
-            _sourceColumnCount = source.Schema.Count;
-            _outputs = parent.OutputColumns.Select((column, i) => (column.Kind, columnsNeeded.Contains(_sourceColumnCount + i))).ToArray();
-            bool anyOutput = _outputs.Any(o => o.Active);
-            var inputColumn = source.Schema[parent.InputColumnName];
+            _outputs = new OutputColumnSet(model.Description, source.Schema.Count, columnsNeeded.Contains);
+            bool anyOutput = _outputs.AnyActive;
+            var inputColumn = source.Schema[model.Description.InputColumnName];
             var sourceColumns = source.Schema.Where(c => columnsNeeded.Contains(c.Index)).ToList();
             bool batched = rand is null;
             if (anyOutput && !batched && !sourceColumns.Contains(inputColumn))
@@ -44,8 +43,7 @@ namespace Microsoft.ML.Autoencoder.Data
 
             _readAheadOnly = anyOutput && batched && sourceColumns.Count == 0;
             _input = source.GetRowCursor(_readAheadOnly ? new[] { inputColumn } : sourceColumns, rand);
-            _buffers = new OutputBuffers(parent, batched ? AutoencoderTransformer.InferenceBatchSize : 1,
-                latent: IsActive(OutputKind.Latent), logVariance: IsActive(OutputKind.LogVariance), reconstruction: IsActive(OutputKind.Reconstruction), error: IsActive(OutputKind.ReconstructionError));
+            _buffers = new BatchBuffers(model, batched ? AutoencoderModel.BatchSize : 1, _outputs);
             if (anyOutput)
             {
                 if (batched)
@@ -71,9 +69,9 @@ namespace Microsoft.ML.Autoencoder.Data
             => _readAheadOnly ? (ref DataViewRowId id) => id = new DataViewRowId((ulong)_rowIndex, 0) : _input.GetIdGetter();
 
         public override bool IsColumnActive(DataViewSchema.Column column)
-            => column.Index < _sourceColumnCount
+            => column.Index < _outputs.SourceColumnCount
                 ? !_readAheadOnly && _input.IsColumnActive(_input.Schema[column.Index])
-                : _outputs[column.Index - _sourceColumnCount].Active;
+                : _outputs.IsColumnActive(column);
 
         public override bool MoveNext()
         {
@@ -97,7 +95,8 @@ namespace Microsoft.ML.Autoencoder.Data
             while (rows < _buffers.Capacity && _input.MoveNext())
             {
                 _inputGetter!(ref _row);
-                _buffers.SetInput(rows++, _row);
+                _buffers.SetInput(rows, _row, _rowIndex + 1 + rows);
+                rows++;
             }
             if (rows == 0)
                 return false;
@@ -110,18 +109,13 @@ namespace Microsoft.ML.Autoencoder.Data
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
-            if (column.Index < _sourceColumnCount)
+            if (column.Index < _outputs.SourceColumnCount)
             {
                 if (_readAheadOnly)
                     throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
                 return _input.GetGetter<TValue>(_input.Schema[column.Index]);
             }
-            var (kind, active) = _outputs[column.Index - _sourceColumnCount];
-            if (!active)
-                throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
-            if (_buffers.CreateGetter(kind, CurrentSlot) is not ValueGetter<TValue> getter)
-                throw new InvalidOperationException($"Column '{column.Name}' is of type {column.Type}; it cannot be read as {typeof(TValue).Name}.");
-            return getter;
+            return _outputs.GetGetter<TValue>(column, _buffers, CurrentSlot);
         }
 
         protected override void Dispose(bool disposing)
@@ -139,8 +133,6 @@ namespace Microsoft.ML.Autoencoder.Data
             base.Dispose(disposing);
         }
 
-        private bool IsActive(OutputKind kind) => _outputs.Any(o => o.Kind == kind && o.Active);
-
         /// <summary>Computes the outputs of the batch holding the current row if needed; returns its slot.</summary>
         private int CurrentSlot()
         {
@@ -151,7 +143,7 @@ namespace Microsoft.ML.Autoencoder.Data
                 if (_readAhead is null)
                 {
                     _inputGetter!(ref _row);
-                    _buffers.SetInput(0, _row);
+                    _buffers.SetInput(0, _row, _rowIndex);
                     _batchRows = 1;
                 }
                 else
@@ -183,7 +175,7 @@ namespace Microsoft.ML.Autoencoder.Data
             {
                 _readAheadIndex++;
                 _inputGetter!(ref _row);
-                _buffers.SetInput(rows++, _row);
+                _buffers.SetInput(rows++, _row, _readAheadIndex);
             }
             if (rows == 0)
                 throw new InvalidOperationException("The source data returned fewer rows to a second cursor than to the first.");

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Microsoft.ML.Autoencoder.Platform;
 using Microsoft.ML.Data;
 using TorchSharp;
 
@@ -59,8 +59,7 @@ namespace Microsoft.ML.Autoencoder.Data
                 while (cursor.MoveNext())
                 {
                     getter(ref buffer);
-                    if (buffer.Length != columnCount)
-                        throw new InvalidOperationException($"Row {rowIndex} of column '{columnName}' in the {dataName} has {buffer.Length} values; {columnCount} were expected.");
+                    RowValidation.CheckLength(buffer.Length, columnCount, rowIndex, columnName, dataName);
                     if ((rowIndex + 1) * columnCount > Array.MaxLength)
                         throw new InvalidOperationException($"The {dataName} is too large to hold in memory as one buffer ({rowIndex} rows of {columnCount} values).");
                     if (rowInChunk == chunkRows)
@@ -72,7 +71,7 @@ namespace Microsoft.ML.Autoencoder.Data
                     }
                     var row = chunk.Slice(rowInChunk * columnCount, columnCount);
                     buffer.CopyTo(row);
-                    CheckRow(row, rowIndex, columnName, requireUnitInterval, dataName);
+                    RowValidation.CheckValues(row, rowIndex, columnName, dataName, requireUnitInterval, TrainingNonFiniteAdvice);
                     rowInChunk++;
                     rowIndex++;
                 }
@@ -95,50 +94,6 @@ namespace Microsoft.ML.Autoencoder.Data
         private const int ChunkBytes = 48 << 20;
 
         /// <summary>
-        /// Throws for a NaN or infinite value, or one outside [0, 1] when required. The common case is one
-        /// vectorized pass: a row's values times zero sum to zero exactly when none is NaN or infinite.
-        /// Compiled fully optimized at once: it runs once per row of a single pass, too soon for tiering.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void CheckRow(ReadOnlySpan<float> row, long rowIndex, string columnName, bool requireUnitInterval, string dataName)
-        {
-            var zeros = Vector<float>.Zero;
-            var minimum = new Vector<float>(float.PositiveInfinity);
-            var maximum = new Vector<float>(float.NegativeInfinity);
-            int j = 0;
-            for (; j <= row.Length - Vector<float>.Count; j += Vector<float>.Count)
-            {
-                var values = new Vector<float>(row.Slice(j));
-                zeros += values * Vector<float>.Zero;
-                minimum = Vector.Min(minimum, values);
-                maximum = Vector.Max(maximum, values);
-            }
-            float zero = Vector.Sum(zeros), low = float.PositiveInfinity, high = float.NegativeInfinity;
-            for (int k = 0; k < Vector<float>.Count; k++)
-            {
-                low = Math.Min(low, minimum[k]);
-                high = Math.Max(high, maximum[k]);
-            }
-            for (; j < row.Length; j++)
-            {
-                zero += row[j] * 0;
-                low = Math.Min(low, row[j]);
-                high = Math.Max(high, row[j]);
-            }
-            bool suspicious = zero != 0 || requireUnitInterval && (low < 0 || high > 1);
-            if (!suspicious)
-                return;
-            for (int index = 0; index < row.Length; index++)
-            {
-                float value = row[index];
-                if (!float.IsFinite(value))
-                    throw new InvalidOperationException($"Row {rowIndex} of column '{columnName}' in the {dataName} has a {Describe(value)} value at index {index}. Remove or impute such rows first (for example with ReplaceMissingValues).");
-                if (requireUnitInterval && (value < 0 || value > 1))
-                    throw new InvalidOperationException($"Row {rowIndex} of column '{columnName}' in the {dataName} has the value {value} at index {index}, outside [0, 1], which binary cross-entropy needs. Scale the column first (for example with NormalizeMinMax) or choose another loss.");
-            }
-        }
-
-        /// <summary>
         /// A <c>[rows, columns]</c> tensor that shares this matrix's memory (no copy): the array stays pinned
         /// until the tensor is disposed.
         /// </summary>
@@ -157,75 +112,6 @@ namespace Microsoft.ML.Autoencoder.Data
             return new FeatureMatrix(selected, rowIndices.Count, ColumnCount);
         }
 
-        private static string Describe(float value) => float.IsNaN(value) ? "NaN" : "infinite";
-    }
-
-    /// <summary>Fixed-size float chunks in native memory, freed as they are moved out or on dispose.</summary>
-    internal sealed class NativeChunks : IDisposable
-    {
-        private readonly List<NativeBuffer> _chunks = new();
-        private readonly int _length;
-
-        public NativeChunks(int length) => _length = length;
-
-        public NativeBuffer Add()
-        {
-            var chunk = new NativeBuffer(_length);
-            _chunks.Add(chunk);
-            return chunk;
-        }
-
-        /// <summary>Copies the chunks in order into <paramref name="destination"/> (which ends where the data ends), freeing each once copied.</summary>
-        public void MoveTo(Span<float> destination)
-        {
-            foreach (var chunk in _chunks)
-            {
-                int length = Math.Min(chunk.Length, destination.Length);
-                chunk.Span.Slice(0, length).CopyTo(destination);
-                destination = destination.Slice(length);
-                chunk.Dispose();
-            }
-            _chunks.Clear();
-        }
-
-        public void Dispose()
-        {
-            foreach (var chunk in _chunks)
-                chunk.Dispose();
-            _chunks.Clear();
-        }
-    }
-
-    /// <summary>A float buffer in native memory (not zeroed: pages are touched only as they are written).</summary>
-    internal sealed unsafe class NativeBuffer : IDisposable
-    {
-        private float* _data;
-        private readonly bool _aligned;
-
-        public NativeBuffer(int length)
-        {
-            nuint bytes = (nuint)length * sizeof(float);
-            _aligned = bytes >= 2 * HugePages.PageBytes;
-            _data = (float*)(_aligned ? NativeMemory.AlignedAlloc(bytes, (nuint)HugePages.PageBytes) : NativeMemory.Alloc(bytes));
-            if (_aligned)
-                HugePages.Advise((IntPtr)_data, (long)bytes);
-            Length = length;
-        }
-
-        public int Length { get; }
-
-        public Span<float> Span => _data == null ? throw new ObjectDisposedException(nameof(NativeBuffer)) : new Span<float>(_data, Length);
-
-        public void Dispose()
-        {
-            if (_data != null)
-            {
-                if (_aligned)
-                    NativeMemory.AlignedFree(_data);
-                else
-                    NativeMemory.Free(_data);
-                _data = null;
-            }
-        }
+        private const string TrainingNonFiniteAdvice = "Remove or impute such rows first (for example with ReplaceMissingValues).";
     }
 }

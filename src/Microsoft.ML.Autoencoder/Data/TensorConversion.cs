@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,46 +24,14 @@ namespace Microsoft.ML.Autoencoder.Data
 
         /// <summary>
         /// A <c>[rows, columns]</c> CPU tensor viewing <paramref name="values"/> from element <paramref name="offset"/>
-        /// on, without a copy. Only for a pinned array with a 64-byte aligned offset (see the remark on
-        /// <see cref="ToTensor"/>), whose values do not change while the tensor is in use. Call it inside a dispose scope.
+        /// on, without a copy. Only for a pinned array with a 64-byte aligned offset (from
+        /// <see cref="Platform.AlignedBufferPool"/>; see the remark on <see cref="ToTensor"/>), whose values do not change while the tensor is in use. Call it inside a dispose scope.
         /// </summary>
         public static Tensor View(float[] values, int offset, long rows, long columns)
         {
             using var flat = torch.as_tensor(values);
             return flat.narrow(0, offset, rows * columns).view(rows, columns);
         }
-
-        /// <summary>
-        /// A pinned float array with <paramref name="length"/> usable elements from a 64-byte aligned offset, which
-        /// it returns: memory that <see cref="View"/> can hand to libtorch as it would its own. Reuses an array given
-        /// back with <see cref="ReturnAligned"/> when one of that length is free: a cursor's batch buffer is 3 MB
-        /// for 784 inputs, and pinned arrays are only collected with generation 2, so allocating one per cursor
-        /// let dozens pile up (50 MB more peak memory in the benchmark).
-        /// </summary>
-        public static float[] RentAligned(int length, out int offset)
-        {
-            if (s_alignedPool.TryGetValue(length, out var free) && free.TryTake(out var pooled))
-            {
-                offset = pooled.Offset;
-                return pooled.Array;
-            }
-            const int alignment = 64;
-            var array = GC.AllocateArray<float>(length + alignment / sizeof(float), pinned: true);
-            long address = Marshal.UnsafeAddrOfPinnedArrayElement(array, 0).ToInt64();
-            offset = (int)((alignment - address % alignment) % alignment) / sizeof(float);
-            return array;
-        }
-
-        /// <summary>Gives back an array from <see cref="RentAligned"/> (kept for reuse, up to a few per length).</summary>
-        public static void ReturnAligned(float[] array, int offset, int length)
-        {
-            var free = s_alignedPool.GetOrAdd(length, _ => new ConcurrentBag<(float[], int)>());
-            if (free.Count < MaximumPooledPerLength)
-                free.Add((array, offset));
-        }
-
-        private const int MaximumPooledPerLength = 4;
-        private static readonly ConcurrentDictionary<int, ConcurrentBag<(float[] Array, int Offset)>> s_alignedPool = new();
 
         /// <summary>Copies a tensor's values, in row-major order, into <paramref name="destination"/>.</summary>
         public static void CopyTo(Tensor tensor, Span<float> destination)

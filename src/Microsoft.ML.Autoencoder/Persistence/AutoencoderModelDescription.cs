@@ -27,7 +27,8 @@ namespace Microsoft.ML.Autoencoder.Persistence
             OutputActivation outputActivation,
             ReconstructionLoss loss,
             bool isVariational,
-            AutoencoderArchitecture architecture)
+            AutoencoderArchitecture architecture,
+            NonFiniteInputHandling nonFiniteInput = NonFiniteInputHandling.Throw)
         {
             InputSize = inputSize;
             LatentDimension = latentDimension;
@@ -40,6 +41,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
             Loss = loss;
             IsVariational = isVariational;
             Architecture = architecture;
+            NonFiniteInput = nonFiniteInput;
         }
 
         public int InputSize { get; }
@@ -64,6 +66,9 @@ namespace Microsoft.ML.Autoencoder.Persistence
         /// <summary>Whether the encoder outputs a latent distribution (see <see cref="AutoencoderNetwork.IsVariational"/>).</summary>
         public bool IsVariational { get; }
 
+        /// <summary>How scoring treats input rows with NaN or infinite values.</summary>
+        public NonFiniteInputHandling NonFiniteInput { get; }
+
         /// <summary>The architecture; a private copy, never the estimator's options' instance.</summary>
         public AutoencoderArchitecture Architecture { get; }
 
@@ -83,7 +88,8 @@ namespace Microsoft.ML.Autoencoder.Persistence
                 options.OutputActivation,
                 options.Loss,
                 network.IsVariational,
-                options.Architecture.Clone());
+                options.Architecture.Clone(),
+                options.NonFiniteInput);
 
         /// <summary>The output columns in schema order.</summary>
         public IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns()

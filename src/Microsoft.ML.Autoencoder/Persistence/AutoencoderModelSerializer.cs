@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoder;
 using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Model;
 using Microsoft.ML.Autoencoder.Persistence;
 using Microsoft.ML.Autoencoder.Training;
 using Microsoft.ML.Runtime;
@@ -181,7 +182,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
                 if (reader.Remaining != 0)
                     throw new InvalidDataException($"{reader.Remaining} bytes follow the training history.");
 
-                var transformer = new AutoencoderTransformer(description, network, history);
+                var transformer = new AutoencoderTransformer(new AutoencoderModel(description, network, history));
                 network = null; // owned by the transformer now
                 return transformer;
             }

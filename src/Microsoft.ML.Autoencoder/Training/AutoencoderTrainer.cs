@@ -5,6 +5,8 @@ using System.Linq;
 using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Data;
 using Microsoft.ML.Autoencoder.Interop;
+using Microsoft.ML.Autoencoder.Model;
+using Microsoft.ML.Autoencoder.Platform;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -66,7 +68,7 @@ namespace Microsoft.ML.Autoencoder.Training
                     network.to(device);
                     if (options.InitialModel is AutoencoderTransformer initialModel)
                     {
-                        initialModel.CopyWeightsTo(network);
+                        initialModel.Model.CopyWeightsTo(network);
                         channel.Info("Started from the initial model's weights.");
                     }
                     if (options.FreezeEncoder)
@@ -214,10 +216,10 @@ namespace Microsoft.ML.Autoencoder.Training
             long rows = data.shape[0];
             using (torch.no_grad())
             {
-                for (long start = 0; start < rows; start += AutoencoderTransformer.InferenceBatchSize)
+                for (long start = 0; start < rows; start += AutoencoderModel.BatchSize)
                 {
                     using var scope = torch.NewDisposeScope();
-                    long count = Math.Min(AutoencoderTransformer.InferenceBatchSize, rows - start);
+                    long count = Math.Min(AutoencoderModel.BatchSize, rows - start);
                     var batch = data.narrow(0, start, count);
                     sum += network.RowLoss(network.DecodeToLogits(network.Encode(batch)), batch, _options.Loss).sum().item<float>();
                 }

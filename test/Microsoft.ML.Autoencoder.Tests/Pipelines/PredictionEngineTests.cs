@@ -120,7 +120,7 @@ namespace Microsoft.ML.Autoencoder.Tests.Pipelines
             var ml = new MLContext(seed: 1);
             var expected = PredictOnOneThread(ml, model, images);
 
-            var actual = PredictOnThreads(ml, model, images, threads: 4);
+            var actual = PredictOnThreads(ml, model, images, threads: 4, Shared);
 
             foreach (var results in actual)
                 for (int i = 0; i < images.Length; i++)
@@ -139,7 +139,7 @@ namespace Microsoft.ML.Autoencoder.Tests.Pipelines
             var loaded = ModelRoundTrip.SaveAndLoad(ml, model, inputSchema);
             try
             {
-                var actual = PredictOnThreads(ml, loaded, images, threads: 4);
+                var actual = PredictOnThreads(ml, loaded, images, threads: 4, Shared);
 
                 foreach (var results in actual)
                     for (int i = 0; i < images.Length; i++)
@@ -152,7 +152,24 @@ namespace Microsoft.ML.Autoencoder.Tests.Pipelines
         }
 
         [Fact]
-        public void Dispose_EngineWithDefaultOptions_DisposesItsModelAndLaterUseSaysWhy()
+        public void Predict_EightThreadsEachUsingAnEngineWithDefaultOptions_BitIdenticalToOneThreadAndModelStaysUsable()
+        {
+            // The ML.NET habit: `using var engine = ml.Model.CreatePredictionEngine(model)` per thread over one shared model.
+            // Each engine disposes the model (a pipeline: both autoencoders) when it is disposed.
+            var (model, images) = s_model.Value;
+            var ml = new MLContext(seed: 1);
+            var expected = PredictOnOneThread(ml, model, images);
+
+            var actual = PredictOnThreads(ml, model, images, threads: 8, options: null);
+
+            foreach (var results in actual)
+                for (int i = 0; i < images.Length; i++)
+                    Assert.Equal(expected[i], results[i]);
+            Assert.Equal(expected, PredictOnOneThread(ml, model, images));
+        }
+
+        [Fact]
+        public void Dispose_ModelAndEveryEngine_FreesTheNetworkAfterTheLastOnly()
         {
             var ml = new MLContext(seed: 1);
             var rows = SyntheticData.LowRankRows(40, 20, 3, seed: 5);
@@ -163,17 +180,22 @@ namespace Microsoft.ML.Autoencoder.Tests.Pipelines
                 MaximumNumberOfEpochs = 1,
                 Seed = 1,
             }).Fit(SyntheticData.ToDataView(ml, rows, 20));
-            var shared = ml.Model.CreatePredictionEngine<SyntheticRow, SyntheticCode>(model, Shared);
-            var owning = ml.Model.CreatePredictionEngine<SyntheticRow, SyntheticCode>(model);
+            var first = ml.Model.CreatePredictionEngine<SyntheticRow, SyntheticCode>(model);
+            var second = ml.Model.CreatePredictionEngine<SyntheticRow, SyntheticCode>(model);
             var input = new SyntheticRow { Features = rows[0] };
-            Assert.Equal(3, shared.Predict(input).Latent.Length);
+            var expected = second.Predict(input).Latent;
 
-            shared.Dispose();
-            Assert.Equal(3, owning.Predict(input).Latent.Length);
-            owning.Dispose();
+            model.Dispose(); // the owner is done; the engines are not
+            Assert.Equal(expected, first.Predict(input).Latent);
+            first.Dispose();
+            Assert.Equal(expected, second.Predict(input).Latent);
+            Assert.Equal(expected, model.Encode(rows[0]));
+            second.Dispose();
 
             var exception = Assert.Throws<ObjectDisposedException>(() => model.Encode(rows[0]));
-            Assert.Contains("OwnsTransformer = false", exception.Message);
+            Assert.Contains("once for each PredictionEngine", exception.Message);
+            Assert.Throws<ObjectDisposedException>(() => ml.Model.CreatePredictionEngine<SyntheticRow, SyntheticCode>(model));
+            model.Dispose(); // more disposes than holds are harmless
         }
 
         /// <summary>The expected outputs: one engine, one thread, every image in order.</summary>
@@ -188,7 +210,7 @@ namespace Microsoft.ML.Autoencoder.Tests.Pipelines
         /// thread-safe, the model is), then, once all are ready, goes through every image starting at its own
         /// offset, so that different images are in flight at the same time.
         /// </summary>
-        private static float[][][] PredictOnThreads(MLContext ml, ITransformer model, float[][] images, int threads)
+        private static float[][][] PredictOnThreads(MLContext ml, ITransformer model, float[][] images, int threads, PredictionEngineOptions? options = null)
         {
             var results = new float[threads][][];
             var failures = new Exception?[threads];
@@ -197,7 +219,7 @@ namespace Microsoft.ML.Autoencoder.Tests.Pipelines
             {
                 try
                 {
-                    using var engine = ml.Model.CreatePredictionEngine<ImageInput, EncodedImage>(model, Shared);
+                    using var engine = ml.Model.CreatePredictionEngine<ImageInput, EncodedImage>(model, options ?? new PredictionEngineOptions());
                     var mine = new float[images.Length][];
                     start.SignalAndWait();
                     for (int k = 0; k < images.Length; k++)

@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace Microsoft.ML.Autoencoder.Data
+namespace Microsoft.ML.Autoencoder.Platform
 {
     /// <summary>
     /// Asks Linux to back a large, not yet touched buffer with transparent huge pages (<c>madvise(MADV_HUGEPAGE)</c>),

@@ -2,10 +2,10 @@ using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Microsoft.ML.Autoencoder.Tests.Data;
-using Microsoft.ML.Autoencoder.Training;
+using Microsoft.ML.Autoencoder.Platform;
 using Xunit;
 
-namespace Microsoft.ML.Autoencoder.Tests.Training
+namespace Microsoft.ML.Autoencoder.Tests.Platform
 {
     /// <summary>
     /// The training loop's garbage-collection policy: no collection inside a batch, and a collection that runs

@@ -1,7 +1,7 @@
 using System;
 using System.Runtime;
 
-namespace Microsoft.ML.Autoencoder.Training
+namespace Microsoft.ML.Autoencoder.Platform
 {
     /// <summary>
     /// Decides when the garbage collector runs during an epoch's mini-batches: never in the middle of one, and

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.Autoencoder.Training
+namespace Microsoft.ML.Autoencoder.Platform
 {
     /// <summary>
     /// Keeps glibc's allocator from giving the per-batch tensors' memory back to the system after every

@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Data;
+using Microsoft.ML.Autoencoder.Persistence;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Autoencoder.Model
+{
+    /// <summary>
+    /// The trained state of an autoencoder (as ML.NET's <c>PcaTransformer.TransformInfo</c> is a PCA's): its
+    /// description, its network on its device, and its training history; and the one place that runs the network.
+    /// Every forward pass goes through <see cref="Forward"/> (rows in, the requested outputs out) or
+    /// <see cref="Decode"/> (codes in, rows out), in batches of <see cref="BatchSize"/> rows, serialized by one lock
+    /// (a TorchSharp module's forward is not thread-safe). The transformer, its cursor and row mapper, the array API,
+    /// the serializer and warm start all call this type; nothing else touches the network.
+    /// </summary>
+    internal sealed class AutoencoderModel : IDisposable
+    {
+        /// <summary>The number of rows run through the network at once at inference.</summary>
+        public const int BatchSize = 1024;
+
+        private readonly AutoencoderNetwork _network;
+        private readonly object _lock = new object();
+        private readonly Device _device;
+        private bool _disposed;
+
+        /// <summary>Takes ownership of a trained (or loaded) network; <paramref name="description"/> must describe it.</summary>
+        public AutoencoderModel(AutoencoderModelDescription description, AutoencoderNetwork network, IReadOnlyList<EpochSummary> history)
+        {
+            Description = description;
+            _network = network;
+            _network.eval();
+            _device = network.parameters().FirstOrDefault()?.device ?? torch.CPU;
+            History = history;
+        }
+
+        public AutoencoderModelDescription Description { get; }
+
+        /// <summary>One entry per training epoch, in order.</summary>
+        public IReadOnlyList<EpochSummary> History { get; }
+
+        public int InputSize => Description.InputSize;
+
+        public int LatentDimension => Description.LatentDimension;
+
+        /// <summary>
+        /// Runs the rows of <paramref name="input"/> through the network and writes the outputs that
+        /// <paramref name="outputs"/> asks for (its <see langword="null"/> arrays are not computed).
+        /// </summary>
+        public void Forward(ForwardInput input, ForwardOutputs outputs)
+        {
+            bool decode = outputs.Reconstruction is not null || outputs.Errors is not null;
+            bool inPlace = input.IsAligned && _device.type == DeviceType.CPU;
+            int inputSize = InputSize, latentSize = LatentDimension;
+            RunBatches(input.RowCount, (start, rows) =>
+            {
+                int offset = input.Offset + start * inputSize;
+                var x = inPlace
+                    ? TensorConversion.View(input.Values, offset, rows, inputSize)
+                    : TensorConversion.ToTensor(input.Values.AsSpan(offset), rows, inputSize, _device);
+                Tensor code;
+                if (outputs.LogVariance is not null)
+                {
+                    (code, var logVariance) = _network.EncodeDistribution(x);
+                    TensorConversion.CopyTo(logVariance, outputs.LogVariance.AsSpan(start * latentSize, rows * latentSize));
+                }
+                else
+                {
+                    code = _network.Encode(x);
+                }
+                if (outputs.Latent is not null)
+                    TensorConversion.CopyTo(code, outputs.Latent.AsSpan(start * latentSize, rows * latentSize));
+                if (!decode)
+                    return;
+                var logits = _network.DecodeToLogits(code);
+                if (outputs.Reconstruction is not null)
+                    TensorConversion.CopyTo(_network.ApplyOutputActivation(logits), outputs.Reconstruction.AsSpan(start * inputSize, rows * inputSize));
+                if (outputs.Errors is not null)
+                    TensorConversion.CopyTo(_network.RowLoss(logits, x, Description.Loss), outputs.Errors.AsSpan(start, rows));
+            });
+        }
+
+        /// <summary>Decodes <paramref name="rowCount"/> latent codes into rows of <see cref="InputSize"/> values.</summary>
+        public void Decode(float[] latent, int rowCount, float[] rows)
+        {
+            int inputSize = InputSize, latentSize = LatentDimension;
+            RunBatches(rowCount, (start, count) =>
+            {
+                var code = TensorConversion.ToTensor(latent.AsSpan(start * latentSize), count, latentSize, _device);
+                TensorConversion.CopyTo(_network.Decode(code), rows.AsSpan(start * inputSize, count * inputSize));
+            });
+        }
+
+        /// <summary>
+        /// Copies this model's weights into <paramref name="network"/>, a new network of the same architecture (warm start).
+        /// </summary>
+        /// <exception cref="ArgumentException">A parameter is missing or has another shape (the architectures differ).</exception>
+        public void CopyWeightsTo(AutoencoderNetwork network)
+        {
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                var source = _network.state_dict();
+                var target = network.state_dict();
+                foreach (var name in source.Keys.Union(target.Keys))
+                {
+                    if (!source.TryGetValue(name, out var from) || !target.TryGetValue(name, out var to))
+                        throw new ArgumentException(
+                            $"The initial model's network {(source.ContainsKey(name) ? "has" : "lacks")} the parameter '{name}' that the configured architecture {(source.ContainsKey(name) ? "lacks" : "has")}: configure the initial model's architecture.",
+                            nameof(AutoencoderEstimator.Options.InitialModel));
+                    if (!from.shape.SequenceEqual(to.shape))
+                        throw new ArgumentException(
+                            $"The initial model's parameter '{name}' has shape [{string.Join(", ", from.shape)}], but the configured architecture's has [{string.Join(", ", to.shape)}]: configure the initial model's architecture.",
+                            nameof(AutoencoderEstimator.Options.InitialModel));
+                }
+                using var noGrad = torch.no_grad();
+                foreach (var (name, tensor) in target)
+                    tensor.copy_(source[name]);
+            }
+        }
+
+        /// <summary>Writes the model for <c>mlContext.Model.Save</c> (see <see cref="AutoencoderModelSerializer"/>).</summary>
+        public void Save(ModelSaveContext ctx)
+        {
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                AutoencoderModelSerializer.Save(ctx, Description, _network, History);
+            }
+        }
+
+        /// <summary>Frees the network's native memory; the model cannot be used afterwards.</summary>
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                if (_disposed)
+                    return;
+                _disposed = true;
+                _network.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Runs <paramref name="batch"/> for each batch of up to <see cref="BatchSize"/> of <paramref name="rowCount"/>
+        /// rows (its arguments: the first row and the row count), under the lock, without gradients, each batch in a
+        /// dispose scope of its own.
+        /// </summary>
+        private void RunBatches(int rowCount, Action<int, int> batch)
+        {
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                using var noGrad = torch.no_grad();
+                for (int start = 0; start < rowCount; start += BatchSize)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    batch(start, Math.Min(BatchSize, rowCount - start));
+                }
+            }
+        }
+
+        private void ThrowIfDisposed()
+        {
+            if (_disposed)
+                throw new ObjectDisposedException(nameof(AutoencoderTransformer),
+                    "The autoencoder was disposed, which freed its network: that happens once it has been disposed once for itself and once for each PredictionEngine "
+                    + "made from it (an engine created with default options disposes its model when it is disposed; see docs/reliability.md).");
+        }
+    }
+}
