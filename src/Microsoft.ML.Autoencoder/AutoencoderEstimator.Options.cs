@@ -159,12 +159,13 @@ namespace Microsoft.ML.Autoencoder
             public NonFiniteInputHandling NonFiniteInput { get; set; } = NonFiniteInputHandling.Throw;
 
             /// <summary>
-            /// On Linux with glibc, whether training raises malloc's trim and mmap thresholds for the process
-            /// (once), so that each mini-batch reuses the native memory of the previous one instead of returning
-            /// it to the system and faulting it in again: about 25% faster training of small models here, at the
-            /// cost of the process keeping freed native memory for reuse. Process-wide; ignored elsewhere.
+            /// Opt-in, on Linux with glibc: whether training raises malloc's trim and mmap thresholds for the whole
+            /// process (once, and for good), so that each mini-batch reuses the native memory of the previous one instead
+            /// of returning it to the system and faulting it in again. It changes how the host application's own
+            /// allocations behave (freed native memory stays in the process for reuse), so it is off by default; the
+            /// benchmark measures both settings (docs/performance.md). Ignored elsewhere.
             /// </summary>
-            public bool TuneNativeAllocator { get; set; } = true;
+            public bool TuneNativeAllocator { get; set; }
 
             /// <summary>
             /// The number of threads libtorch uses, or <see langword="null"/> to leave libtorch's setting.

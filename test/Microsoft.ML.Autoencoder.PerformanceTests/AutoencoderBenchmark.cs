@@ -176,6 +176,7 @@ internal static class AutoencoderBenchmark
             MaximumNumberOfEpochs = settings.Epochs,
             Patience = settings.Epochs + 1,
             NumberOfThreads = threads,
+            TuneNativeAllocator = ChildRunner.TuneNativeAllocator,
             Seed = 1,
         };
 

@@ -19,12 +19,30 @@ internal static class ChildRunner
     public const string TunedValue = "glibc.malloc.tcache_count=0";
     private const string ResultPrefix = "RESULT ";
 
+    /// <summary>
+    /// Set in a child's environment for the 'mallopt' setting: the library's opt-in
+    /// <c>AutoencoderEstimator.Options.TuneNativeAllocator</c> (and the same mallopt calls in the TorchSharp-alone loop).
+    /// </summary>
+    public const string MalloptVariable = "AUTOENCODER_BENCHMARK_MALLOPT";
+
+    /// <summary>Whether this (child) process measures with the library's opt-in allocator tuning.</summary>
+    public static bool TuneNativeAllocator => System.Environment.GetEnvironmentVariable(MalloptVariable) == "1";
+
     /// <summary>The environment changes of an allocator setting: null removes the variable.</summary>
     public static IReadOnlyDictionary<string, string?> Environment(string allocator)
-        => new Dictionary<string, string?> { [TunablesVariable] = allocator == "tuned" ? TunedValue : null };
+        => new Dictionary<string, string?>
+        {
+            [TunablesVariable] = allocator == "tuned" ? TunedValue : null,
+            [MalloptVariable] = allocator == "mallopt" ? "1" : null,
+        };
 
     public static string Describe(string allocator)
-        => allocator == "tuned" ? $"`{TunablesVariable}={TunedValue}`" : $"default glibc settings (no `{TunablesVariable}`)";
+        => allocator switch
+        {
+            "tuned" => $"`{TunablesVariable}={TunedValue}` on both sides",
+            "mallopt" => "the library's opt-in `TuneNativeAllocator = true` (mallopt trim and mmap thresholds raised; also in the TorchSharp-alone loop; PyTorch as by default)",
+            _ => $"default glibc settings (no `{TunablesVariable}`), the library's defaults (process left as it is)",
+        };
 
     /// <summary>Measures one side in a child process of this benchmark and returns what it printed.</summary>
     public static T Run<T>(BenchmarkSettings settings, string side, int threads, string allocator)

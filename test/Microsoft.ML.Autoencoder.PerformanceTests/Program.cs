@@ -9,8 +9,8 @@ var data = new Option<string?>("--data") { Description = "Folder with Fashion-MN
 var output = new Option<string?>("--output") { Description = "Markdown file to write the results to." };
 var python = new Option<string>("--python") { Description = "The Python interpreter that has torch.", DefaultValueFactory = _ => "/usr/bin/python3" };
 var noPeer = new Option<bool>("--no-peer") { Description = "Skip the PyTorch peer." };
-var allocators = new Option<string[]>("--allocator") { Description = "glibc allocator settings to measure, each applied to both sides alike: 'default' (the process environment as given, without GLIBC_TUNABLES) and 'tuned' (GLIBC_TUNABLES=glibc.malloc.tcache_count=0, glibc's per-thread cache off). Default: default.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "default" } };
-allocators.AcceptOnlyFromAmong("default", "tuned");
+var allocators = new Option<string[]>("--allocator") { Description = "Allocator settings to measure, each in its own section: 'default' (the process environment as given, without GLIBC_TUNABLES; the library's defaults, which leave the process's malloc settings alone), 'mallopt' (the library's opt-in TuneNativeAllocator = true, and the same in the TorchSharp-alone loop) and 'tuned' (GLIBC_TUNABLES=glibc.malloc.tcache_count=0 on both sides). Default: default mallopt.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => new[] { "default", "mallopt" } };
+allocators.AcceptOnlyFromAmong("default", "mallopt", "tuned");
 var repeat = new Option<int>("--repeat") { Description = "Runs of every configuration, interleaved; each configuration is reported by its median run, with every run's figures listed.", DefaultValueFactory = _ => 1 };
 var child = new Option<string?>("--child") { Description = "Internal: measure one side ('ours' or 'raw') at the first --threads value in this process and print the result as JSON.", Hidden = true };
 child.AcceptOnlyFromAmong("ours", "raw");

@@ -17,7 +17,8 @@ internal static class RawTorchSharpLoop
     public static RawResult Measure(float[] pixels, int rows, int threads, int epochs)
     {
         // The library's allocator settings, so that this loop differs from the library only in the library's code.
-        Microsoft.ML.Autoencoder.Platform.NativeAllocatorTuning.Apply(_ => { });
+        if (ChildRunner.TuneNativeAllocator)
+            Microsoft.ML.Autoencoder.Platform.NativeAllocatorTuning.Apply(_ => { });
         torch.set_num_threads(threads);
         torch.manual_seed(42);
         using var data = torch.tensor(pixels, new long[] { rows, 784 });

@@ -19,7 +19,7 @@ namespace Microsoft.ML.Autoencoder.Tests.Variants
             { o => o.Variational = new VariationalOptions { Beta = -1 }, "Variational.Beta" },
             { o => o.Variational = new VariationalOptions { KullbackLeiblerWarmupEpochs = -1 }, "Variational.KullbackLeiblerWarmupEpochs" },
             { o => o.LogVarianceColumnName = "LogVariance", nameof(AutoencoderEstimator.Options.LogVarianceColumnName) },
-            { o => { o.Variational = new VariationalOptions(); o.LogVarianceColumnName = "Latent"; }, nameof(AutoencoderEstimator.Options.LatentColumnName) },
+            { o => { o.Variational = new VariationalOptions(); o.LogVarianceColumnName = "Latent"; }, nameof(AutoencoderEstimator.Options.LogVarianceColumnName) },
             { o => o.FreezeEncoder = true, nameof(AutoencoderEstimator.Options.FreezeEncoder) },
         };
 
