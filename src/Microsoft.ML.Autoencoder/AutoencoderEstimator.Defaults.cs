@@ -43,6 +43,9 @@ namespace Microsoft.ML.Autoencoder
             /// <summary>The default number of non-improving epochs after which training stops.</summary>
             public const int Patience = 3;
 
+            /// <summary>Early stopping is on.</summary>
+            public const bool EarlyStopping = true;
+
             /// <summary>The default number of epochs between two learning-rate decays.</summary>
             public const int LearningRateDecayEpochs = 10;
 

@@ -115,17 +115,28 @@ namespace Microsoft.ML.Autoencoder
             /// <summary>The number of rows per mini-batch.</summary>
             public int BatchSize { get; set; } = Defaults.BatchSize;
 
-            /// <summary>The maximum number of passes over the training data.</summary>
+            /// <summary>
+            /// The number of passes over the training data: the most when <see cref="EarlyStopping"/> is on, exactly
+            /// this many when it is off.
+            /// </summary>
             public int MaximumNumberOfEpochs { get; set; } = Defaults.MaximumNumberOfEpochs;
+
+            /// <summary>
+            /// Whether training stops before <see cref="MaximumNumberOfEpochs"/> once the monitored loss (the validation
+            /// loss when there is validation data, else the training loss) stops improving, by
+            /// <see cref="ConvergenceTolerance"/> and <see cref="Patience"/>; on by default. Off, training runs every
+            /// epoch; with validation data the weights of the best validation epoch are still kept.
+            /// </summary>
+            public bool EarlyStopping { get; set; } = Defaults.EarlyStopping;
 
             /// <summary>
             /// An epoch improves when it lowers the monitored loss (the validation loss when there is
             /// validation data, else the training loss) by more than this fraction of the best loss so far.
-            /// Training stops after <see cref="Patience"/> epochs in a row that do not improve.
+            /// With <see cref="EarlyStopping"/>, training stops after <see cref="Patience"/> epochs in a row that do not improve.
             /// </summary>
             public double ConvergenceTolerance { get; set; } = Defaults.ConvergenceTolerance;
 
-            /// <summary>The number of non-improving epochs in a row after which training stops.</summary>
+            /// <summary>The number of non-improving epochs in a row after which training stops (with <see cref="EarlyStopping"/>).</summary>
             public int Patience { get; set; } = Defaults.Patience;
 
             /// <summary>
@@ -220,7 +231,7 @@ namespace Microsoft.ML.Autoencoder
                 CheckPositive(LearningRate, nameof(LearningRate));
                 if (!(Momentum >= 0 && Momentum < 1))
                     throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must be in [0, 1).");
-                if (Nesterov && (Optimizer != OptimizerKind.StochasticGradientDescent || Momentum == 0))
+                if (Nesterov && (Optimizer != OptimizerKind.Sgd || Momentum == 0))
                     throw new ArgumentException("Nesterov momentum needs the stochastic gradient descent optimizer and a positive momentum.", nameof(Nesterov));
                 if (!(WeightDecay >= 0 && float.IsFinite(WeightDecay)))
                     throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "Weight decay must be zero or positive.");

@@ -174,7 +174,7 @@ internal static class AutoencoderBenchmark
             BatchSize = BatchSize,
             LearningRate = 1e-3f,
             MaximumNumberOfEpochs = settings.Epochs,
-            Patience = settings.Epochs + 1,
+            EarlyStopping = false,
             NumberOfThreads = threads,
             TuneNativeAllocator = ChildRunner.TuneNativeAllocator,
             Seed = 1,

@@ -83,6 +83,21 @@ namespace Microsoft.ML.Autoencoder.Tests
         }
 
         [Fact]
+        public void Fit_EarlyStoppingOff_RunsEveryEpochOfAConvergedTraining()
+        {
+            var ml = new MLContext(seed: 1);
+            var options = SmallOptions();
+            options.MaximumNumberOfEpochs = 40;
+            options.ConvergenceTolerance = 0.05;
+            options.Patience = 2;
+            options.EarlyStopping = false;
+            using var model = ml.Transforms.Autoencoder(options).Fit(SyntheticData.LowRank(ml));
+
+            // The same settings stop well before 40 epochs with early stopping (the test above).
+            Assert.Equal(Enumerable.Range(1, 40), model.TrainingHistory.Select(h => h.Epoch));
+        }
+
+        [Fact]
         public void Fit_WithValidationFraction_ReportsValidationLossEveryEpoch()
         {
             var ml = new MLContext(seed: 1);
@@ -106,7 +121,7 @@ namespace Microsoft.ML.Autoencoder.Tests
             options.ValidationData = SyntheticData.ToDataView(ml, validationRows, 20);
             options.MaximumNumberOfEpochs = 10;
             options.LearningRate = 0.08f;
-            options.Optimizer = OptimizerKind.StochasticGradientDescent;
+            options.Optimizer = OptimizerKind.Sgd;
             options.Patience = 10;
             using var model = ml.Transforms.Autoencoder(options).Fit(SyntheticData.LowRank(ml));
 
@@ -147,7 +162,7 @@ namespace Microsoft.ML.Autoencoder.Tests
         [Theory]
         [InlineData(OptimizerKind.Adam, LearningRateSchedule.Constant, ReconstructionLoss.MeanSquaredError, ActivationFunction.ReLU)]
         [InlineData(OptimizerKind.AdamW, LearningRateSchedule.Cosine, ReconstructionLoss.BinaryCrossEntropy, ActivationFunction.GELU)]
-        [InlineData(OptimizerKind.StochasticGradientDescent, LearningRateSchedule.StepDecay, ReconstructionLoss.L1, ActivationFunction.Tanh)]
+        [InlineData(OptimizerKind.Sgd, LearningRateSchedule.StepDecay, ReconstructionLoss.L1, ActivationFunction.Tanh)]
         [InlineData(OptimizerKind.Adam, LearningRateSchedule.Constant, ReconstructionLoss.MeanSquaredError, ActivationFunction.LeakyReLU)]
         public void Fit_EachOptimizerLossAndActivation_LossFalls(OptimizerKind optimizer, LearningRateSchedule schedule, ReconstructionLoss loss, ActivationFunction activation)
         {
@@ -157,8 +172,8 @@ namespace Microsoft.ML.Autoencoder.Tests
             options.LearningRateSchedule = schedule;
             options.LearningRateDecayEpochs = 3;
             options.Loss = loss;
-            options.LearningRate = optimizer == OptimizerKind.StochasticGradientDescent ? 0.5f : 1e-2f;
-            options.Nesterov = optimizer == OptimizerKind.StochasticGradientDescent;
+            options.LearningRate = optimizer == OptimizerKind.Sgd ? 0.5f : 1e-2f;
+            options.Nesterov = optimizer == OptimizerKind.Sgd;
             options.Architecture = new DenseArchitecture { HiddenSizes = new[] { 16, 8 }, Activation = activation, BatchNormalization = true, Dropout = 0.05f };
             options.MaximumNumberOfEpochs = 8;
             options.Patience = 100;

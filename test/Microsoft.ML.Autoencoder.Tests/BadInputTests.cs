@@ -127,7 +127,7 @@ namespace Microsoft.ML.Autoencoder.Tests
             var rows = SyntheticData.LowRankRows(64, 20, 3, seed: 1).Select(r => r.Select(v => v * 1000).ToArray()).ToArray();
             var options = Options();
             options.OutputActivation = OutputActivation.Identity;
-            options.Optimizer = OptimizerKind.StochasticGradientDescent;
+            options.Optimizer = OptimizerKind.Sgd;
             options.Momentum = 0;
             options.LearningRate = 10f;
             options.MaximumNumberOfEpochs = 20;

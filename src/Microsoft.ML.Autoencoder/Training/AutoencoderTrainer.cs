@@ -183,7 +183,7 @@ namespace Microsoft.ML.Autoencoder.Training
                         if (validationTensor is not null)
                             bestWeights = Snapshot(network, bestWeights);
                     }
-                    if (epochsWithoutImprovement >= options.Patience)
+                    if (options.EarlyStopping && epochsWithoutImprovement >= options.Patience)
                     {
                         channel.Info($"Stopped after epoch {epoch}: the {(validationLoss is null ? "training" : "validation")} loss improved by less than {options.ConvergenceTolerance:G3} (relative) for {options.Patience} epochs.");
                         break;
@@ -266,7 +266,7 @@ namespace Microsoft.ML.Autoencoder.Training
             {
                 OptimizerKind.Adam => optim.Adam(parameters, options.LearningRate, weight_decay: options.WeightDecay),
                 OptimizerKind.AdamW => optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay),
-                OptimizerKind.StochasticGradientDescent => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: options.Nesterov),
+                OptimizerKind.Sgd => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: options.Nesterov),
                 _ => throw new ArgumentOutOfRangeException(nameof(options.Optimizer), options.Optimizer, "Unknown optimizer."),
             };
         }

@@ -10,6 +10,6 @@ namespace Microsoft.ML.Autoencoder
         AdamW = 1,
 
         /// <summary>Stochastic gradient descent, with optional momentum and Nesterov momentum.</summary>
-        StochasticGradientDescent = 2,
+        Sgd = 2,
     }
 }
