@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Data;
+using Microsoft.ML.Autoencoder.Model;
 using Microsoft.ML.Autoencoder.Persistence;
 using Microsoft.ML.Autoencoder.Training;
 using Microsoft.ML.Data;
@@ -189,43 +190,23 @@ namespace Microsoft.ML.Autoencoder
                 var clone = (Options)MemberwiseClone();
                 clone.Architecture = Architecture.Clone();
                 clone.Denoising = Denoising?.Clone();
-                clone.Sparsity = Sparsity?.Clone();
-                clone.Contractive = Contractive?.Clone();
+                clone.Sparsity = (SparsityOptions?)Sparsity?.Clone();
+                clone.Contractive = (ContractiveOptions?)Contractive?.Clone();
                 clone.Variational = Variational?.Clone();
                 return clone;
             }
 
-            /// <summary>The output columns in schema order; vector sizes use <paramref name="inputSize"/>.</summary>
-            internal IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns(int inputSize)
-                => AutoencoderModelDescription.OutputColumns(LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName, LatentDimension, inputSize);
+            /// <summary>The output columns in schema order (names and kinds; their sizes are known only after training).</summary>
+            internal IEnumerable<(string Name, OutputKind Kind)> OutputColumns()
+                => AutoencoderModelDescription.OutputColumnNames(LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName);
 
             /// <summary>Checks the options that do not depend on the data.</summary>
             internal void Validate()
             {
-                if (string.IsNullOrWhiteSpace(InputColumnName))
-                    throw new ArgumentException("The input column name must be given.", nameof(InputColumnName));
-                var outputNames = new[] { LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName };
-                if (outputNames.All(name => name is null))
-                    throw new ArgumentException("At least one output column (latent, log-variance, reconstruction or reconstruction error) must be named.", nameof(LatentColumnName));
-                CheckName(LatentColumnName, nameof(LatentColumnName));
-                CheckName(LogVarianceColumnName, nameof(LogVarianceColumnName));
-                CheckName(ReconstructionColumnName, nameof(ReconstructionColumnName));
-                CheckName(ReconstructionErrorColumnName, nameof(ReconstructionErrorColumnName));
-                CheckDistinctOutputNames();
-                if (LogVarianceColumnName is not null && Variational is null)
-                    throw new ArgumentException("Only a variational model has a log-variance: set Variational, or set LogVarianceColumnName to null.", nameof(LogVarianceColumnName));
-                if (LatentDimension <= 0)
-                    throw new ArgumentOutOfRangeException(nameof(LatentDimension), LatentDimension, "The latent dimension must be positive.");
                 if (Architecture is null)
                     throw new ArgumentNullException(nameof(Architecture));
-                if (!Enum.IsDefined(OutputActivation))
-                    throw new ArgumentOutOfRangeException(nameof(OutputActivation), OutputActivation, "Unknown output activation.");
-                if (!Enum.IsDefined(Loss))
-                    throw new ArgumentOutOfRangeException(nameof(Loss), Loss, "Unknown loss.");
-                if (Loss == ReconstructionLoss.BinaryCrossEntropy && OutputActivation != OutputActivation.Sigmoid)
-                    throw new ArgumentException("Binary cross-entropy needs the sigmoid output activation.", nameof(OutputActivation));
-                if (!Enum.IsDefined(NonFiniteInput))
-                    throw new ArgumentOutOfRangeException(nameof(NonFiniteInput), NonFiniteInput, "Unknown handling of non-finite input.");
+                ModelRules.Check(InputColumnName, LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName,
+                    LatentDimension, inputSize: null, OutputActivation, Loss, isVariational: Variational is not null, NonFiniteInput, Architecture, OptionFailure);
                 if (!Enum.IsDefined(Optimizer))
                     throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
                 CheckPositive(LearningRate, nameof(LearningRate));
@@ -253,7 +234,6 @@ namespace Microsoft.ML.Autoencoder
                     throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "The validation fraction must be in [0, 1).");
                 if (NumberOfThreads is int threads && threads <= 0)
                     throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), threads, "The number of threads must be positive.");
-                Architecture.Validate(inputSize: LatentDimension + 1, LatentDimension);
                 Denoising?.Validate();
                 Sparsity?.Validate();
                 Variational?.Validate();
@@ -286,37 +266,12 @@ namespace Microsoft.ML.Autoencoder
 
             /// <summary>Checks the options that depend on the input size.</summary>
             internal void CheckFitsInputSize(int inputSize)
-            {
-                if (LatentDimension >= inputSize)
-                    throw new ArgumentOutOfRangeException(nameof(LatentDimension), LatentDimension, $"The latent dimension must be smaller than the size of input column '{InputColumnName}' ({inputSize}).");
-                Architecture.Validate(inputSize, LatentDimension);
-            }
+                => ModelRules.Check(InputColumnName, LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName,
+                    LatentDimension, inputSize, OutputActivation, Loss, isVariational: Variational is not null, NonFiniteInput, Architecture, OptionFailure);
 
-            /// <summary>Throws for two output columns of one name, naming the later option and the earlier one.</summary>
-            private void CheckDistinctOutputNames()
-            {
-                var options = new[]
-                {
-                    (Name: LatentColumnName, Option: nameof(LatentColumnName)),
-                    (Name: LogVarianceColumnName, Option: nameof(LogVarianceColumnName)),
-                    (Name: ReconstructionColumnName, Option: nameof(ReconstructionColumnName)),
-                    (Name: ReconstructionErrorColumnName, Option: nameof(ReconstructionErrorColumnName)),
-                };
-                for (int i = 0; i < options.Length; i++)
-                {
-                    for (int j = 0; j < i; j++)
-                    {
-                        if (options[i].Name is not null && options[i].Name == options[j].Name)
-                            throw new ArgumentException($"{options[i].Option} and {options[j].Option} both name the column '{options[i].Name}': the output columns must have different names.", options[i].Option);
-                    }
-                }
-            }
-
-            private static void CheckName(string? name, string optionName)
-            {
-                if (name is not null && string.IsNullOrWhiteSpace(name))
-                    throw new ArgumentException("A column name must not be empty; use null for no column.", optionName);
-            }
+            /// <summary>A broken <see cref="ModelRules"/> rule as the exception that names the option.</summary>
+            private static Exception OptionFailure(string option, string message, bool outOfRange)
+                => outOfRange ? new ArgumentOutOfRangeException(option, message) : new ArgumentException(message, option);
 
             private static void CheckPositive(float value, string optionName)
             {

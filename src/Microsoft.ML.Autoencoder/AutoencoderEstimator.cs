@@ -98,9 +98,9 @@ namespace Microsoft.ML.Autoencoder
                 throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{_options.InputColumnName}' must be a known-size vector of Single, but is {Describe(column)}.");
 
             var columns = inputSchema.ToDictionary(c => c.Name);
-            foreach (var (name, type, _) in _options.OutputColumns(inputSize: 0))
+            foreach (var (name, output) in _options.OutputColumns())
             {
-                var kind = type is VectorDataViewType ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.Scalar;
+                var kind = output == OutputKind.ReconstructionError ? SchemaShape.Column.VectorKind.Scalar : SchemaShape.Column.VectorKind.Vector;
                 columns[name] = MLNetInternals.CreateColumn(name, kind, NumberDataViewType.Single, isKey: false);
             }
             return new SchemaShape(columns.Values);

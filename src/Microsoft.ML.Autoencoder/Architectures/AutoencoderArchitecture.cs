@@ -16,12 +16,10 @@ namespace Microsoft.ML.Autoencoder
         }
 
         /// <summary>
-        /// Checks the description against the input and latent sizes and throws an exception that names
-        /// the offending option when they do not fit together.
+        /// Checks the settings and throws an exception that names the offending option. Whether the shape fits the
+        /// input column is checked by <see cref="ForInputColumn"/> and <see cref="CreateNetwork"/>.
         /// </summary>
-        /// <param name="inputSize">The number of values in one input row.</param>
-        /// <param name="latentDimension">The size of the latent code.</param>
-        internal abstract void Validate(int inputSize, int latentDimension);
+        internal abstract void Validate();
 
         /// <summary>
         /// Returns the architecture to train on the input column <paramref name="columnName"/> of type

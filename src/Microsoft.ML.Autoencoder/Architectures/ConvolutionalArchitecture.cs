@@ -81,7 +81,7 @@ namespace Microsoft.ML.Autoencoder
         /// </summary>
         internal int OutputPadding(int larger, int smaller) => larger - ((smaller - 1) * Stride - 2 * Padding + KernelSize);
 
-        internal override void Validate(int inputSize, int latentDimension)
+        internal override void Validate()
         {
             CheckOptionalPositive(Channels, nameof(Channels));
             CheckOptionalPositive(Height, nameof(Height));

@@ -38,7 +38,7 @@ namespace Microsoft.ML.Autoencoder
         /// <summary>The decoder's hidden sizes after mirroring.</summary>
         internal IReadOnlyList<int> EffectiveDecoderHiddenSizes => DecoderHiddenSizes ?? HiddenSizes.Reverse().ToArray();
 
-        internal override void Validate(int inputSize, int latentDimension)
+        internal override void Validate()
         {
             if (HiddenSizes is null)
                 throw new ArgumentNullException(nameof(HiddenSizes));

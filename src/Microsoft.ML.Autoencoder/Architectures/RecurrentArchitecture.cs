@@ -38,7 +38,7 @@ namespace Microsoft.ML.Autoencoder
         /// <summary>The number of stacked recurrent layers in the encoder and in the decoder.</summary>
         public int Layers { get; set; } = 1;
 
-        internal override void Validate(int inputSize, int latentDimension)
+        internal override void Validate()
         {
             if (Timesteps is int timesteps && timesteps <= 0)
                 throw new ArgumentOutOfRangeException(nameof(Timesteps), timesteps, "The number of timesteps must be positive, or null to take it from the input column.");

@@ -91,25 +91,36 @@ namespace Microsoft.ML.Autoencoder.Persistence
                 options.Architecture.Clone(),
                 options.NonFiniteInput);
 
-        /// <summary>The output columns in schema order.</summary>
+        /// <summary>The output columns in schema order, with their types.</summary>
         public IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns()
-            => OutputColumns(LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName, LatentDimension, InputSize);
+        {
+            foreach (var (name, kind) in OutputColumnNames(LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName))
+            {
+                DataViewType type = kind switch
+                {
+                    OutputKind.ReconstructionError => NumberDataViewType.Single,
+                    OutputKind.Reconstruction => new VectorDataViewType(NumberDataViewType.Single, InputSize),
+                    _ => new VectorDataViewType(NumberDataViewType.Single, LatentDimension),
+                };
+                yield return (name, type, kind);
+            }
+        }
 
         /// <summary>
         /// The output columns in schema order (latent, log-variance, reconstruction, reconstruction error; the unnamed
-        /// ones left out), shared with the estimator's promised schema.
+        /// ones left out), shared with the estimator's promised schema (which knows no sizes before training).
         /// </summary>
-        public static IEnumerable<(string Name, DataViewType Type, OutputKind Kind)> OutputColumns(
-            string? latentColumnName, string? logVarianceColumnName, string? reconstructionColumnName, string? reconstructionErrorColumnName, int latentDimension, int inputSize)
+        public static IEnumerable<(string Name, OutputKind Kind)> OutputColumnNames(
+            string? latentColumnName, string? logVarianceColumnName, string? reconstructionColumnName, string? reconstructionErrorColumnName)
         {
             if (latentColumnName is not null)
-                yield return (latentColumnName, new VectorDataViewType(NumberDataViewType.Single, latentDimension), OutputKind.Latent);
+                yield return (latentColumnName, OutputKind.Latent);
             if (logVarianceColumnName is not null)
-                yield return (logVarianceColumnName, new VectorDataViewType(NumberDataViewType.Single, latentDimension), OutputKind.LogVariance);
+                yield return (logVarianceColumnName, OutputKind.LogVariance);
             if (reconstructionColumnName is not null)
-                yield return (reconstructionColumnName, new VectorDataViewType(NumberDataViewType.Single, Math.Max(inputSize, 1)), OutputKind.Reconstruction);
+                yield return (reconstructionColumnName, OutputKind.Reconstruction);
             if (reconstructionErrorColumnName is not null)
-                yield return (reconstructionErrorColumnName, NumberDataViewType.Single, OutputKind.ReconstructionError);
+                yield return (reconstructionErrorColumnName, OutputKind.ReconstructionError);
         }
 
         /// <summary>Creates the network the description's weights belong to (untrained: its weights are still to be set).</summary>
@@ -149,7 +160,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
                 throw new InvalidDataException("Binary cross-entropy needs the sigmoid output activation.");
             try
             {
-                Architecture.Validate(InputSize, LatentDimension);
+                Architecture.Validate();
             }
             catch (ArgumentException ex)
             {

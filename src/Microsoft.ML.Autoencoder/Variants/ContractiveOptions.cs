@@ -1,5 +1,3 @@
-using System;
-
 namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
@@ -8,22 +6,13 @@ namespace Microsoft.ML.Autoencoder
     /// insensitive to small changes of the input. Dense architecture without batch normalization only.
     /// </summary>
     /// <remarks>
-    /// The penalty is <see cref="Weight"/> times the squared Frobenius norm averaged over the batch's rows,
-    /// computed exactly with automatic differentiation: one extra backward pass per latent unit, so an
+    /// The penalty is <see cref="PenaltyOptions.Weight"/> (default 1e-3) times the squared Frobenius norm averaged over
+    /// the batch's rows, computed exactly with automatic differentiation: one extra backward pass per latent unit, so an
     /// epoch costs roughly <c>LatentDimension</c> times more than a plain one. For a variational model it
     /// applies to the latent mean. See docs/variants/contractive.md.
     /// </remarks>
-    public sealed class ContractiveOptions
+    public sealed class ContractiveOptions : PenaltyOptions
     {
-        /// <summary>The weight of the Jacobian penalty; positive.</summary>
-        public float Weight { get; set; } = 1e-3f;
-
-        internal ContractiveOptions Clone() => (ContractiveOptions)MemberwiseClone();
-
-        internal void Validate()
-        {
-            if (!(Weight > 0 && float.IsFinite(Weight)))
-                throw new ArgumentOutOfRangeException($"{nameof(AutoencoderEstimator.Options.Contractive)}.{nameof(Weight)}", Weight, "The contractive weight must be positive and finite.");
-        }
+        private protected override string OptionName => nameof(AutoencoderEstimator.Options.Contractive);
     }
 }

@@ -1,5 +1,3 @@
-using System;
-
 namespace Microsoft.ML.Autoencoder
 {
     /// <summary>
@@ -7,21 +5,12 @@ namespace Microsoft.ML.Autoencoder
     /// most latent values of a row towards zero.
     /// </summary>
     /// <remarks>
-    /// The penalty is <see cref="Weight"/> times the mean absolute latent value (over the batch's rows and
-    /// the latent units), added to the reconstruction loss (itself a mean over values). For a variational
+    /// The penalty is <see cref="PenaltyOptions.Weight"/> (default 1e-3) times the mean absolute latent value (over the
+    /// batch's rows and the latent units), added to the reconstruction loss (itself a mean over values). For a variational
     /// model it applies to the latent mean. See docs/variants/sparse.md.
     /// </remarks>
-    public sealed class SparsityOptions
+    public sealed class SparsityOptions : PenaltyOptions
     {
-        /// <summary>The weight of the L1 penalty on the latent activations; positive.</summary>
-        public float Weight { get; set; } = 1e-3f;
-
-        internal SparsityOptions Clone() => (SparsityOptions)MemberwiseClone();
-
-        internal void Validate()
-        {
-            if (!(Weight > 0 && float.IsFinite(Weight)))
-                throw new ArgumentOutOfRangeException($"{nameof(AutoencoderEstimator.Options.Sparsity)}.{nameof(Weight)}", Weight, "The sparsity weight must be positive and finite.");
-        }
+        private protected override string OptionName => nameof(AutoencoderEstimator.Options.Sparsity);
     }
 }
