@@ -20,7 +20,6 @@ namespace Microsoft.ML.Autoencoder.PerformanceTests;
 /// </summary>
 internal static class AutoencoderBenchmark
 {
-
     public static int Run(BenchmarkSettings settings)
     {
         var (trainPath, testPath) = FindData(settings.DataDirectory);
