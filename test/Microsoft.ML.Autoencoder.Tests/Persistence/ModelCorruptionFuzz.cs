@@ -74,9 +74,6 @@ internal sealed record TrialResult(Corruption Corruption, int Position, int Mask
 /// </summary>
 internal sealed class ModelCorruptionFuzz
 {
-    /// <summary>The model signature in the autoencoder entry's header (offset 0x40), "AUTOENCD" as a little-endian ulong.</summary>
-    private static readonly ulong s_modelSignature = BitConverter.ToUInt64(Encoding.ASCII.GetBytes("AUTOENCD"));
-
     private readonly MLContext _ml;
     private readonly IDataView _data;
     private readonly byte[] _zip;
@@ -94,10 +91,10 @@ internal sealed class ModelCorruptionFuzz
         _data = data;
         _entries = ReadEntries(zip);
         _autoencoderEntry = Array.FindIndex(_entries, e => e.Name.EndsWith("Model.key", StringComparison.Ordinal)
-            && e.Bytes.Length >= 0x48 && BitConverter.ToUInt64(e.Bytes, 0x40) == s_modelSignature);
+            && e.Bytes.Length >= 0x48 && BitConverter.ToUInt64(e.Bytes, 0x40) == ModelEntryBytes.ModelSignature);
         if (_autoencoderEntry < 0)
             throw new ArgumentException("The zip has no autoencoder entry.", nameof(zip));
-        if (Array.FindLastIndex(_entries, e => e.Bytes.Length >= 0x48 && BitConverter.ToUInt64(e.Bytes, 0x40) == s_modelSignature) != _autoencoderEntry)
+        if (Array.FindLastIndex(_entries, e => e.Bytes.Length >= 0x48 && BitConverter.ToUInt64(e.Bytes, 0x40) == ModelEntryBytes.ModelSignature) != _autoencoderEntry)
             throw new ArgumentException("The zip has more than one autoencoder entry.", nameof(zip));
         _fingerprint = LoadAndFingerprint(zip);
     }
@@ -108,39 +105,45 @@ internal sealed class ModelCorruptionFuzz
     /// <summary>The length of the undamaged autoencoder entry (decompressed).</summary>
     public int EntryLength => _entries[_autoencoderEntry].Bytes.Length;
 
-    /// <summary>Damages the model as <paramref name="corruption"/> says, at a position drawn from <paramref name="random"/>, and loads it.</summary>
+    /// <summary>Damages the model as <paramref name="corruption"/> says, at a position (and with a mask) drawn from <paramref name="random"/>, and loads it.</summary>
     public TrialResult Run(Corruption corruption, Random random)
     {
+        int length = corruption is Corruption.ZipByteFlip or Corruption.ZipTruncation ? ZipLength : EntryLength;
+        int position = random.Next(length);
+        int mask = corruption is Corruption.ZipByteFlip or Corruption.EntryByteFlip ? random.Next(1, 256) : 0;
+        return Run(corruption, position, mask);
+    }
+
+    /// <summary>
+    /// Damages the model as <paramref name="corruption"/> says: XORs the byte at <paramref name="position"/> (of the zip
+    /// or of the entry) with <paramref name="mask"/>, or cuts the zip or the entry to <paramref name="position"/> bytes;
+    /// then loads it and judges the outcome.
+    /// </summary>
+    public TrialResult Run(Corruption corruption, int position, int mask)
+    {
         long liveBefore = global::TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        var result = RunTrial(corruption, random);
+        var result = RunTrial(corruption, position, mask);
         return result with { TensorsLeft = global::TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount - liveBefore };
     }
 
-    private TrialResult RunTrial(Corruption corruption, Random random)
+    private TrialResult RunTrial(Corruption corruption, int position, int mask)
     {
-        int position, mask = 0;
         byte[] damaged;
         switch (corruption)
         {
             case Corruption.ZipByteFlip:
-                position = random.Next(_zip.Length);
-                mask = random.Next(1, 256);
                 damaged = (byte[])_zip.Clone();
                 damaged[position] ^= (byte)mask;
                 break;
             case Corruption.EntryByteFlip:
                 var entry = (byte[])_entries[_autoencoderEntry].Bytes.Clone();
-                position = random.Next(entry.Length);
-                mask = random.Next(1, 256);
                 entry[position] ^= (byte)mask;
                 damaged = WriteEntries(entry);
                 break;
             case Corruption.ZipTruncation:
-                position = random.Next(_zip.Length);
                 damaged = _zip[..position];
                 break;
             case Corruption.EntryTruncation:
-                position = random.Next(EntryLength);
                 damaged = WriteEntries(_entries[_autoencoderEntry].Bytes[..position]);
                 break;
             default:
