@@ -6,6 +6,6 @@ using Microsoft.ML.Autoencoder.Probes;
 var root = new RootCommand("Reliability probes of Microsoft.ML.Autoencoder: corruption fuzz of saved models, and a table of bad inputs.")
 {
     FuzzCommand.Create(),
-
+    BadInputCommand.Create(),
 };
 return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

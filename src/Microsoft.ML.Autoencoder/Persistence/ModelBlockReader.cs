@@ -73,9 +73,8 @@ namespace Microsoft.ML.Autoencoder.Persistence
                 throw new EndOfStreamException("The model entry ends inside the digest of its model block.");
             if (!CryptographicOperations.FixedTimeEquals(computed, recorded))
                 throw new InvalidDataException(
-                    $"The model's data is damaged: the SHA-256 digest of its model block and names is {Convert.ToHexString(computed, 0, 8)}..., " +
-                    $"but the file records {Convert.ToHexString(recorded, 0, 8)}... A byte of the autoencoder's entry changed after the model was saved; " +
-                    "load an undamaged copy of the file.");
+                    "The model's data is damaged: the SHA-256 digest of its model block and names differs from the one recorded when it was saved, " +
+                    "so a byte of the autoencoder's entry changed since. Load an undamaged copy of the file.");
             stream.Position = start;
             return new ModelBlockReader(ctx, start + dataLength);
         }

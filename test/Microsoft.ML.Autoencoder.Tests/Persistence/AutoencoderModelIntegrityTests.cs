@@ -70,7 +70,7 @@ public sealed class AutoencoderModelIntegrityTests
 
         var cause = LoadFails(ml, damaged);
 
-        Assert.Contains("The model's data is damaged: the SHA-256 digest of its model block and names is", cause.Message, StringComparison.Ordinal);
+        Assert.Contains("The model's data is damaged: the SHA-256 digest of its model block and names differs from the one recorded when it was saved", cause.Message, StringComparison.Ordinal);
         Assert.IsType<InvalidDataException>(cause.InnerException);
     }
 

@@ -6,6 +6,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Reflection;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoder.Tests.Persistence;
@@ -191,37 +192,32 @@ internal sealed class ModelCorruptionFuzz
     /// </summary>
     public static (bool Refused, string Kind, string Message) Classify(Exception exception)
     {
+        var cause = Unwrap(exception);
+        bool refused = cause is FormatException or InvalidDataException && !string.IsNullOrWhiteSpace(cause.Message);
+        string message = cause.Message.ReplaceLineEndings(" ");
+        string wrappers = cause == exception ? "" : $"{exception.GetType().Name} > ";
+        return (refused, $"{cause.GetType().Name}: {Summary(message)}", $"{wrappers}{cause.GetType().Name}: {message}");
+    }
+
+    /// <summary>The exception inside ML.NET's wrappers (see <see cref="Classify"/>), or <paramref name="exception"/> itself.</summary>
+    public static Exception Unwrap(Exception exception)
+    {
         Exception cause = exception;
         while (IsWrapper(cause) && cause.InnerException is not null)
             cause = cause.InnerException;
-        bool refused = cause is FormatException or InvalidDataException && !string.IsNullOrWhiteSpace(cause.Message);
-        string message = cause.Message.ReplaceLineEndings(" ");
-        return (refused, $"{cause.GetType().Name}: {Summary(message)}", $"{exception.GetType().Name} > ... > {cause.GetType().Name}: {message}");
+        return cause;
     }
 
     private static bool IsWrapper(Exception exception)
         => exception is TargetInvocationException
         || (exception is InvalidOperationException && exception.Message.StartsWith("Error during class instantiation", StringComparison.Ordinal));
 
-    /// <summary>The first words of a message with numbers, quoted names and hex values replaced, so that trials group by cause.</summary>
+    /// <summary>The start of a message with its numbers and quoted names replaced, so that trials group by cause.</summary>
     private static string Summary(string message)
     {
-        var text = new StringBuilder();
-        bool inQuote = false;
-        foreach (char c in message)
-        {
-            if (c == '\'')
-            {
-                inQuote = !inQuote;
-                text.Append(inQuote ? "'…" : "'");
-            }
-            else if (!inQuote)
-            {
-                text.Append(char.IsDigit(c) ? '#' : c);
-            }
-        }
-        string summary = System.Text.RegularExpressions.Regex.Replace(text.ToString(), "#[#A-Fa-fx.,-]*", "#");
-        return summary.Length <= 90 ? summary : summary[..90] + "…";
+        string summary = Regex.Replace(message, @"(?<!\w)'[^']*'(?!\w)", "'…'");
+        summary = Regex.Replace(summary, @"\b(0x)?[0-9][0-9A-Fa-f.,]*", "#");
+        return summary.Length <= 100 ? summary : summary[..100] + "…";
     }
 
     /// <summary>Loads <paramref name="zip"/>, fingerprints the model and the input schema, and disposes the model.</summary>
