@@ -22,9 +22,10 @@ namespace Microsoft.ML.Autoencoder.Persistence
 {
     /// <summary>
     /// Saves an <see cref="AutoencoderTransformer"/> in ML.NET's model format (one <c>Model.key</c> entry of the model
-    /// zip, as ML.NET's own transformers do) and loads it back. This and <c>Interop/</c> are the only places that use
-    /// ML.NET's internal persistence API (<see cref="ModelSaveContext"/>, <see cref="ModelLoadContext"/>,
-    /// <see cref="VersionInfo"/>, <see cref="LoadableClassAttribute"/>); see docs/persistence.md.
+    /// zip, as ML.NET's own transformers do) and loads it back. This folder (with <see cref="ModelBlockWriter"/> and
+    /// <see cref="ModelBlockReader"/>) and <c>Interop/</c> are the only places that use ML.NET's internal persistence API
+    /// (<see cref="ModelSaveContext"/>, <see cref="ModelLoadContext"/>, <see cref="VersionInfo"/>,
+    /// <see cref="LoadableClassAttribute"/>, the entry's string table); see docs/persistence.md.
     /// </summary>
     internal static class AutoencoderModelSerializer
     {
