@@ -151,20 +151,37 @@ internal sealed class ModelCorruptionFuzz
                 throw new ArgumentOutOfRangeException(nameof(corruption), corruption, "Unknown corruption.");
         }
 
+        ITransformer loaded;
+        DataViewSchema? inputSchema;
         try
         {
-            var (model, inputSchema) = LoadAndFingerprint(damaged);
-            if (model != _fingerprint.Model)
-                return new TrialResult(corruption, position, mask, TrialOutcome.SilentlyDifferent, "silently different", FirstDifference(_fingerprint.Model, model));
-            return inputSchema == _fingerprint.InputSchema
-                ? new TrialResult(corruption, position, mask, TrialOutcome.LoadedIdentical, "loaded identical", null)
-                : new TrialResult(corruption, position, mask, TrialOutcome.LoadedIdenticalOtherInputSchema, "loaded identical, other input schema", FirstDifference(_fingerprint.InputSchema, inputSchema));
+            loaded = Load(damaged, out inputSchema);
         }
         catch (Exception exception)
         {
             var (refused, kind, message) = Classify(exception);
             var outcome = refused ? TrialOutcome.Refused : ThrownByMLNetReadingItsOwnPart(exception) ? TrialOutcome.RefusedByMLNetOtherwise : TrialOutcome.OtherException;
             return new TrialResult(corruption, position, mask, outcome, kind, message, exception);
+        }
+
+        try
+        {
+            var (model, schema) = Fingerprint(loaded, inputSchema);
+            if (model != _fingerprint.Model)
+                return new TrialResult(corruption, position, mask, TrialOutcome.SilentlyDifferent, "silently different", FirstDifference(_fingerprint.Model, model));
+            return schema == _fingerprint.InputSchema
+                ? new TrialResult(corruption, position, mask, TrialOutcome.LoadedIdentical, "loaded identical", null)
+                : new TrialResult(corruption, position, mask, TrialOutcome.LoadedIdenticalOtherInputSchema, "loaded identical, other input schema", FirstDifference(_fingerprint.InputSchema, schema));
+        }
+        catch (Exception exception)
+        {
+            // Loaded, but using the model failed: never a refusal, whatever the exception.
+            var (_, kind, message) = Classify(exception);
+            return new TrialResult(corruption, position, mask, TrialOutcome.OtherException, $"loaded, then threw when used: {kind}", message, exception);
+        }
+        finally
+        {
+            (loaded as IDisposable)?.Dispose();
         }
     }
 
@@ -220,25 +237,34 @@ internal sealed class ModelCorruptionFuzz
         return summary.Length <= 100 ? summary : summary[..100] + "…";
     }
 
+    private ITransformer Load(byte[] zip, out DataViewSchema? inputSchema)
+    {
+        using var stream = new MemoryStream(zip, writable: false);
+        return _ml.Model.Load(stream, out inputSchema);
+    }
+
     /// <summary>Loads <paramref name="zip"/>, fingerprints the model and the input schema, and disposes the model.</summary>
     private (string Model, string InputSchema) LoadAndFingerprint(byte[] zip)
     {
-        ITransformer model;
-        DataViewSchema? inputSchema;
-        using (var stream = new MemoryStream(zip, writable: false))
-            model = _ml.Model.Load(stream, out inputSchema);
+        var model = Load(zip, out var inputSchema);
         try
         {
-            // ML.NET returns no input schema when it finds no Schema entry (for example when its name is damaged).
-            var schema = new StringBuilder(inputSchema is null ? "(no input schema)" : "");
-            foreach (var column in inputSchema ?? Enumerable.Empty<DataViewSchema.Column>())
-                schema.Append(column.Name).Append(':').Append(column.Type?.ToString() ?? "(no type)").Append(column.IsHidden ? " hidden" : "").AppendLine();
-            return (Fingerprint(model), schema.ToString());
+            return Fingerprint(model, inputSchema);
         }
         finally
         {
             (model as IDisposable)?.Dispose();
         }
+    }
+
+    /// <summary>The fingerprints of a loaded model (<see cref="Fingerprint(ITransformer)"/>) and of the input schema loaded with it.</summary>
+    private (string Model, string InputSchema) Fingerprint(ITransformer model, DataViewSchema? inputSchema)
+    {
+        // ML.NET returns no input schema when it finds no Schema entry (for example when its name is damaged).
+        var schema = new StringBuilder(inputSchema is null ? "(no input schema)" : "");
+        foreach (var column in inputSchema ?? Enumerable.Empty<DataViewSchema.Column>())
+            schema.Append(column.Name).Append(':').Append(column.Type?.ToString() ?? "(no type)").Append(column.IsHidden ? " hidden" : "").AppendLine();
+        return (Fingerprint(model), schema.ToString());
     }
 
     /// <summary>
