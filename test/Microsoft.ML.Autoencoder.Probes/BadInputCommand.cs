@@ -31,7 +31,10 @@ internal static class BadInputCommand
         torch.set_num_threads(1);
         var cases = Cases().Where(c => area is null || string.Equals(c.Area, area, StringComparison.OrdinalIgnoreCase)).ToList();
         if (cases.Count == 0)
-            throw new ArgumentOutOfRangeException(nameof(area), area, $"No case has this area; the areas are {string.Join(", ", Cases().Select(c => c.Area).Distinct())}.");
+        {
+            Console.Error.WriteLine($"No case has the area '{area}'; the areas are: {string.Join(", ", Cases().Select(c => c.Area).Distinct())}.");
+            return 2;
+        }
         int failed = 0;
         foreach (var group in cases.GroupBy(c => c.Area))
         {
