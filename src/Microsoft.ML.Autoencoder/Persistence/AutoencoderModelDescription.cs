@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Data;
+using Microsoft.ML.Autoencoder.Model;
 using Microsoft.ML.Autoencoder.Training;
 using Microsoft.ML.Data;
 
@@ -133,39 +134,21 @@ namespace Microsoft.ML.Autoencoder.Persistence
         /// <exception cref="InvalidDataException">A value is out of range or the values do not fit together; the message names it.</exception>
         public void CheckLoaded()
         {
-            if (LatentDimension <= 0 || LatentDimension >= InputSize)
-                throw new InvalidDataException($"The latent dimension {LatentDimension} must be positive and smaller than the input size {InputSize}.");
-            if (string.IsNullOrWhiteSpace(InputColumnName))
-                throw new InvalidDataException("The input column name is empty.");
-            var outputs = new[] { LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName };
-            if (Array.TrueForAll(outputs, name => name is null))
-                throw new InvalidDataException("No output column is named.");
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var name in outputs)
-            {
-                if (name is null)
-                    continue;
-                if (string.IsNullOrWhiteSpace(name))
-                    throw new InvalidDataException("An output column name is empty.");
-                if (!seen.Add(name))
-                    throw new InvalidDataException($"Two output columns are named '{name}'.");
-            }
-            if (LogVarianceColumnName is not null && !IsVariational)
-                throw new InvalidDataException($"The log-variance column '{LogVarianceColumnName}' is named, but the network is not variational.");
-            if (!Enum.IsDefined(OutputActivation))
-                throw new InvalidDataException($"Unknown output activation {(int)OutputActivation}.");
-            if (!Enum.IsDefined(Loss))
-                throw new InvalidDataException($"Unknown loss {(int)Loss}.");
-            if (Loss == ReconstructionLoss.BinaryCrossEntropy && OutputActivation != OutputActivation.Sigmoid)
-                throw new InvalidDataException("Binary cross-entropy needs the sigmoid output activation.");
             try
             {
-                Architecture.Validate();
+                ModelRules.Check(InputColumnName, LatentColumnName, LogVarianceColumnName, ReconstructionColumnName, ReconstructionErrorColumnName,
+                    LatentDimension, InputSize, OutputActivation, Loss, IsVariational, NonFiniteInput, Architecture,
+                    (option, message, _) => new InvalidDataException($"{message} ({option})"));
             }
             catch (ArgumentException ex)
             {
                 throw new InvalidDataException($"The architecture does not fit the model: {ex.Message}", ex);
             }
         }
+
+        /// <summary>This description with another scoring policy for non-finite input (read after the rest of a saved model).</summary>
+        public AutoencoderModelDescription WithNonFiniteInput(NonFiniteInputHandling nonFiniteInput)
+            => new AutoencoderModelDescription(InputSize, LatentDimension, InputColumnName, LatentColumnName, LogVarianceColumnName, ReconstructionColumnName,
+                ReconstructionErrorColumnName, OutputActivation, Loss, IsVariational, Architecture, nonFiniteInput);
     }
 }

@@ -23,9 +23,10 @@ namespace Microsoft.ML.Autoencoder.Persistence
 {
     /// <summary>
     /// Saves an <see cref="AutoencoderTransformer"/> in ML.NET's model format (one <c>Model.key</c> entry of the model
-    /// zip, as ML.NET's own transformers do) and loads it back. This and <c>Interop/</c> are the only places that use
-    /// ML.NET's internal persistence API (<see cref="ModelSaveContext"/>, <see cref="ModelLoadContext"/>,
-    /// <see cref="VersionInfo"/>, <see cref="LoadableClassAttribute"/>); see docs/persistence.md.
+    /// zip, as ML.NET's own transformers do) and loads it back. This folder (with <see cref="ModelBlockWriter"/> and
+    /// <see cref="ModelBlockReader"/>) and <c>Interop/</c> are the only places that use ML.NET's internal persistence API
+    /// (<see cref="ModelSaveContext"/>, <see cref="ModelLoadContext"/>, <see cref="VersionInfo"/>,
+    /// <see cref="LoadableClassAttribute"/>, the entry's string table); see docs/persistence.md.
     /// </summary>
     internal static class AutoencoderModelSerializer
     {
@@ -48,14 +49,19 @@ namespace Microsoft.ML.Autoencoder.Persistence
         //   0x00010002  Variants: the log-variance column name after the variational flag, and each history epoch's
         //               regularization loss and KL divergence (optional doubles) after its seconds. Readers of
         //               0x00010001 cannot read it (verReadableCur); this version reads both.
+        //   0x00010003  Integrity: the block ends in a SHA-256 digest of its bytes and of the entry's string table,
+        //               verified before anything is read; before the digest, the scoring policy for non-finite input
+        //               (older models score as NonFiniteInputHandling.Throw). Readers of 0x00010002 would refuse the digest as trailing
+        //               bytes (verReadableCur); this version reads all three.
         private const uint VersionInitial = 0x00010001;
         private const uint VersionVariants = 0x00010002;
+        private const uint VersionIntegrity = 0x00010003;
 
         internal static VersionInfo GetVersionInfo()
             => new VersionInfo(
                 modelSignature: "AUTOENCD", // exactly 8 ASCII characters
-                verWrittenCur: VersionVariants,
-                verReadableCur: VersionVariants,
+                verWrittenCur: VersionIntegrity,
+                verReadableCur: VersionIntegrity,
                 verWeCanReadBack: VersionInitial,
                 loaderSignature: LoaderSignature,
                 // The short name: ML.NET passes it to Assembly.Load, and a full name would pin the assembly version.
@@ -79,7 +85,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
         //   int        number m of state entries (the network's state_dict(): parameters and buffers such as
         //              BatchNorm's running statistics)
         //   m times, in state_dict() order:
-        //     string   entry name, e.g. "encoder.linear0.weight"
+        //     string   entry name, e.g. "_encoder.linear0.weight"
         //     int      element type: torch ScalarType (6 = Float32 for weights and running statistics,
         //              4 = Int64 for BatchNorm's num_batches_tracked)
         //     int      rank r
@@ -97,6 +103,14 @@ namespace Microsoft.ML.Autoencoder.Persistence
         //     double   regularization loss (only when the flag is true)                                 [0x00010002]
         //     bool     whether a KL divergence follows (one byte)                                       [0x00010002]
         //     double   KL divergence (only when the flag is true)                                       [0x00010002]
+        //   int        scoring of non-finite input (NonFiniteInputHandling: 0 throw, 1 propagate)           [0x00010003]
+        //   byte[32]   SHA-256 of the block's bytes before it, then of the entry's string table: int string count, and
+        //              per string in table order its int length in UTF-16 code units and the code units  [0x00010003]
+        //              (ModelBlockDigest)
+        //
+        // The loader verifies the digest first, then reads everything into memory, checks the description as the
+        // estimator checks its options and the sizes it implies against the values present (NetworkSizeBound), and
+        // only then builds the network.
 
         /// <summary>Writes the model into <paramref name="ctx"/> (called by the transformer's <see cref="ICanSaveModel.Save"/>).</summary>
         internal static void Save(ModelSaveContext ctx, AutoencoderModelDescription description, AutoencoderNetwork network, IReadOnlyList<EpochSummary> history)
@@ -105,52 +119,64 @@ namespace Microsoft.ML.Autoencoder.Persistence
             CheckLittleEndian();
             ctx.CheckAtModel();
             ctx.SetVersionInfo(GetVersionInfo());
-            var writer = ctx.Writer;
 
-            writer.Write(description.InputSize);
-            writer.Write(description.LatentDimension);
-            ctx.SaveNonEmptyString(description.InputColumnName);
-            ctx.SaveStringOrNull(description.LatentColumnName);
-            ctx.SaveStringOrNull(description.ReconstructionColumnName);
-            ctx.SaveStringOrNull(description.ReconstructionErrorColumnName);
-            writer.Write((int)description.OutputActivation);
-            writer.Write((int)description.Loss);
-            writer.Write(description.IsVariational);
-            ctx.SaveStringOrNull(description.LogVarianceColumnName);
+            using var block = new ModelBlockWriter(ctx);
+            WriteDescription(block, description);
+            WriteState(block, network);
+            WriteHistory(block, history);
+            block.Write((int)description.NonFiniteInput);
+            block.Finish();
+        }
 
-            using (var buffer = new MemoryStream())
-            {
-                using (var architectureWriter = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
-                    description.Architecture.Write(architectureWriter);
-                writer.Write(checked((int)buffer.Length));
-                writer.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
-            }
+        /// <summary>The description's fields, in the order <see cref="ReadDescription"/> reads them (a new field goes in both, under a new version).</summary>
+        private static void WriteDescription(ModelBlockWriter block, AutoencoderModelDescription description)
+        {
+            block.Write(description.InputSize);
+            block.Write(description.LatentDimension);
+            block.WriteNonEmptyString(description.InputColumnName);
+            block.WriteStringOrNull(description.LatentColumnName);
+            block.WriteStringOrNull(description.ReconstructionColumnName);
+            block.WriteStringOrNull(description.ReconstructionErrorColumnName);
+            block.Write((int)description.OutputActivation);
+            block.Write((int)description.Loss);
+            block.Write(description.IsVariational);
+            block.WriteStringOrNull(description.LogVarianceColumnName);
 
+            using var buffer = new MemoryStream();
+            using (var architectureWriter = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+                description.Architecture.Write(architectureWriter);
+            block.Write(checked((int)buffer.Length));
+            block.Write(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
+
+        private static void WriteState(ModelBlockWriter block, AutoencoderNetwork network)
+        {
             var state = network.state_dict();
-            writer.Write(state.Count);
+            block.Write(state.Count);
             foreach (var (name, tensor) in state)
             {
-                ctx.SaveNonEmptyString(name);
-                writer.Write((int)tensor.dtype);
-                writer.Write((int)tensor.dim());
+                block.WriteNonEmptyString(name);
+                block.Write((int)tensor.dtype);
+                block.Write((int)tensor.dim());
                 foreach (long size in tensor.shape)
-                    writer.Write(size);
+                    block.Write(size);
                 using var scope = torch.NewDisposeScope();
-                writer.Write(tensor.detach().cpu().contiguous().bytes);
+                block.Write(tensor.detach().cpu().contiguous().bytes);
             }
+        }
 
-            writer.Write(history.Count);
+        private static void WriteHistory(ModelBlockWriter block, IReadOnlyList<EpochSummary> history)
+        {
+            block.Write(history.Count);
             foreach (var epoch in history)
             {
-                writer.Write(epoch.Epoch);
-                writer.Write(epoch.TrainingLoss);
-                writer.Write(epoch.ValidationLoss.HasValue);
-                if (epoch.ValidationLoss is double validationLoss)
-                    writer.Write(validationLoss);
-                writer.Write(epoch.LearningRate);
-                writer.Write(epoch.Seconds);
-                WriteOptional(writer, epoch.RegularizationLoss);
-                WriteOptional(writer, epoch.KullbackLeiblerDivergence);
+                block.Write(epoch.Epoch);
+                block.Write(epoch.TrainingLoss);
+                block.WriteOptional(epoch.ValidationLoss);
+                block.Write(epoch.LearningRate);
+                block.Write(epoch.Seconds);
+                block.WriteOptional(epoch.RegularizationLoss);
+                block.WriteOptional(epoch.KullbackLeiblerDivergence);
             }
         }
 
@@ -159,8 +185,8 @@ namespace Microsoft.ML.Autoencoder.Persistence
         /// parameter types). Either returns a complete transformer or throws, having freed every tensor it created.
         /// </summary>
         /// <exception cref="FormatException">
-        /// The entry comes from a newer version of this library, or is corrupt; the message says which. (ML.NET wraps it in
-        /// an <see cref="InvalidOperationException"/> "Error during class instantiation".)
+        /// The entry comes from a newer version of this library, or is damaged or corrupt; the message says which. (ML.NET
+        /// wraps it in an <see cref="InvalidOperationException"/> "Error during class instantiation".)
         /// </exception>
         private static AutoencoderTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
         {
@@ -173,16 +199,11 @@ namespace Microsoft.ML.Autoencoder.Persistence
             AutoencoderNetwork? network = null;
             try
             {
-                var reader = new BoundedReader(ctx);
-                var description = ReadDescription(ctx, reader);
-                description.CheckLoaded();
-                network = CreateNetwork(description);
-                ReadState(ctx, reader, network);
-                var history = ReadHistory(reader, ctx.Header.ModelVerWritten);
-                if (reader.Remaining != 0)
-                    throw new InvalidDataException($"{reader.Remaining} bytes follow the training history.");
+                var model = ReadModel(ctx);
+                network = CreateNetwork(model.Description);
+                SetState(network, model.State);
 
-                var transformer = new AutoencoderTransformer(new AutoencoderModel(description, network, history));
+                var transformer = new AutoencoderTransformer(new AutoencoderModel(model.Description, network, model.History));
                 network = null; // owned by the transformer now
                 return transformer;
             }
@@ -213,21 +234,40 @@ namespace Microsoft.ML.Autoencoder.Persistence
             }
         }
 
-        private static AutoencoderModelDescription ReadDescription(ModelLoadContext ctx, BoundedReader reader)
+        /// <summary>
+        /// Reads the whole model block into memory, builds nothing: verifies the digest (0x00010003 on), reads the
+        /// description, the state entries and the history, and checks the description and the sizes it implies.
+        /// </summary>
+        private static SavedModel ReadModel(ModelLoadContext ctx)
         {
-            int inputSize = reader.ReadInt32();
-            int latentDimension = reader.ReadInt32();
-            string inputColumnName = ctx.LoadNonEmptyString();
-            string? latentColumnName = ctx.LoadStringOrNull();
-            string? reconstructionColumnName = ctx.LoadStringOrNull();
-            string? reconstructionErrorColumnName = ctx.LoadStringOrNull();
-            var outputActivation = (OutputActivation)reader.ReadInt32();
-            var loss = (ReconstructionLoss)reader.ReadInt32();
-            bool isVariational = reader.ReadBoolean();
-            string? logVarianceColumnName = ctx.Header.ModelVerWritten >= VersionVariants ? ctx.LoadStringOrNull() : null;
+            uint version = ctx.Header.ModelVerWritten;
+            var block = ModelBlockReader.Open(ctx, hasDigest: version >= VersionIntegrity);
+            var description = ReadDescription(block, version);
+            var state = ReadState(block);
+            var history = ReadHistory(block, version);
+            if (version >= VersionIntegrity)
+                description = description.WithNonFiniteInput((NonFiniteInputHandling)block.ReadInt32());
+            block.Finish(version >= VersionIntegrity ? "scoring settings" : "training history");
+            description.CheckLoaded();
+            CheckStateSize(description, state);
+            return new SavedModel(description, state, history);
+        }
 
-            int length = reader.ReadInt32();
-            byte[] bytes = reader.ReadBytes(length, "the architecture description");
+        private static AutoencoderModelDescription ReadDescription(ModelBlockReader block, uint version)
+        {
+            int inputSize = block.ReadInt32();
+            int latentDimension = block.ReadInt32();
+            string inputColumnName = block.ReadNonEmptyString("input column name");
+            string? latentColumnName = block.ReadStringOrNull("latent column name");
+            string? reconstructionColumnName = block.ReadStringOrNull("reconstruction column name");
+            string? reconstructionErrorColumnName = block.ReadStringOrNull("reconstruction-error column name");
+            var outputActivation = (OutputActivation)block.ReadInt32();
+            var loss = (ReconstructionLoss)block.ReadInt32();
+            bool isVariational = block.ReadBoolean();
+            string? logVarianceColumnName = version >= VersionVariants ? block.ReadStringOrNull("log-variance column name") : null;
+
+            int length = block.ReadInt32();
+            byte[] bytes = block.ReadBytes(length, "the architecture description");
             AutoencoderArchitecture architecture;
             using (var architectureReader = new BinaryReader(new MemoryStream(bytes, writable: false)))
             {
@@ -240,6 +280,89 @@ namespace Microsoft.ML.Autoencoder.Persistence
             return new AutoencoderModelDescription(
                 inputSize, latentDimension, inputColumnName, latentColumnName, logVarianceColumnName, reconstructionColumnName, reconstructionErrorColumnName,
                 outputActivation, loss, isVariational, architecture);
+        }
+
+        /// <summary>Reads the state entries as they are stored, checking each one's type, rank and size against the bytes left.</summary>
+        private static IReadOnlyList<SavedTensor> ReadState(ModelBlockReader block)
+        {
+            const int smallestEntry = 3 * sizeof(int); // name, element type, rank
+            int count = block.ReadInt32();
+            if (count < 0 || count > block.Remaining / smallestEntry)
+                throw new InvalidDataException($"The model claims {count} weight tensors, more than the {block.Remaining} remaining bytes can hold.");
+            var state = new SavedTensor[count];
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < count; i++)
+            {
+                string name = block.ReadNonEmptyString($"name of weight tensor {i}");
+                if (!seen.Add(name))
+                    throw new InvalidDataException($"Weight tensor '{name}' appears twice.");
+                var elementType = (ScalarType)block.ReadInt32();
+                if (!s_elementTypes.Contains(elementType))
+                    throw new InvalidDataException($"Weight tensor '{name}' has element type {(int)elementType}, which no autoencoder uses.");
+                int rank = block.ReadInt32();
+                if (rank < 0 || rank > MaximumRank)
+                    throw new InvalidDataException($"Weight tensor '{name}' has rank {rank}.");
+                var shape = new long[rank];
+                long elements = 1; // saturates at long.MaxValue
+                for (int d = 0; d < rank; d++)
+                {
+                    shape[d] = block.ReadInt64();
+                    if (shape[d] < 0)
+                        throw new InvalidDataException($"Weight tensor '{name}' has a negative size {shape[d]}.");
+                    elements = shape[d] == 0 || elements <= long.MaxValue / shape[d] ? elements * shape[d] : long.MaxValue;
+                }
+                long elementSize = ElementSize(elementType);
+                long byteCount = elements <= long.MaxValue / elementSize ? elements * elementSize : long.MaxValue;
+                if (byteCount > block.Remaining)
+                    throw new InvalidDataException($"Weight tensor '{name}' of shape [{string.Join(", ", shape)}] needs {(byteCount == long.MaxValue ? "more than 2^63" : byteCount)} bytes, but the model block has {block.Remaining} left.");
+                if (byteCount > int.MaxValue)
+                    throw new InvalidDataException($"Weight tensor '{name}' of shape [{string.Join(", ", shape)}] is too large for this version to load ({byteCount} bytes).");
+                state[i] = new SavedTensor(name, elementType, shape, elements, block.ReadBytes((int)byteCount, $"weight tensor '{name}'"));
+            }
+            return state;
+        }
+
+        private static long ElementSize(ScalarType elementType) => elementType switch
+        {
+            ScalarType.Float32 => sizeof(float),
+            ScalarType.Int64 => sizeof(long),
+            _ => throw new InvalidDataException($"Element type {(int)elementType} has no size."),
+        };
+
+        private static IReadOnlyList<EpochSummary> ReadHistory(ModelBlockReader block, uint version)
+        {
+            bool variants = version >= VersionVariants;
+            int smallestRecord = sizeof(int) + sizeof(double) + sizeof(bool) + 2 * sizeof(double) + (variants ? 2 * sizeof(bool) : 0);
+            int count = block.ReadInt32();
+            if (count < 0 || count > block.Remaining / smallestRecord)
+                throw new InvalidDataException($"The training history claims {count} epochs, more than the {block.Remaining} remaining bytes can hold.");
+            var history = new EpochSummary[count];
+            for (int i = 0; i < count; i++)
+            {
+                int epoch = block.ReadInt32();
+                double trainingLoss = block.ReadDouble();
+                double? validationLoss = block.ReadOptionalDouble();
+                double learningRate = block.ReadDouble();
+                double seconds = block.ReadDouble();
+                double? regularizationLoss = variants ? block.ReadOptionalDouble() : null;
+                double? kullbackLeiblerDivergence = variants ? block.ReadOptionalDouble() : null;
+                history[i] = new EpochSummary(epoch, trainingLoss, validationLoss, learningRate, seconds, regularizationLoss, kullbackLeiblerDivergence);
+            }
+            return history;
+        }
+
+        /// <summary>
+        /// Refuses a description whose network would have more values than the file holds, before the network is built:
+        /// a damaged size must not make the loader allocate what the file cannot fill.
+        /// </summary>
+        private static void CheckStateSize(AutoencoderModelDescription description, IReadOnlyList<SavedTensor> state)
+        {
+            double needed = NetworkSizeBound.MinimumStateValues(description);
+            long present = state.Sum(t => t.Elements);
+            if (needed > present)
+                throw new InvalidDataException(
+                    $"The architecture ({description.Architecture.GetType().Name}, input size {description.InputSize}, latent dimension {description.LatentDimension}) " +
+                    $"has at least {needed:0} weights, but the model holds {present}: its sizes are damaged.");
         }
 
         /// <summary>
@@ -264,67 +387,21 @@ namespace Microsoft.ML.Autoencoder.Persistence
         }
 
         /// <summary>Overwrites every entry of the network's state dictionary with the saved one, checking names, types and shapes.</summary>
-        private static void ReadState(ModelLoadContext ctx, BoundedReader reader, AutoencoderNetwork network)
+        private static void SetState(AutoencoderNetwork network, IReadOnlyList<SavedTensor> saved)
         {
             var state = network.state_dict();
-            int count = reader.ReadInt32();
-            if (count != state.Count)
-                throw new InvalidDataException($"The model has {count} weight tensors, but its architecture has {state.Count}.");
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            for (int i = 0; i < count; i++)
+            if (saved.Count != state.Count)
+                throw new InvalidDataException($"The model has {saved.Count} weight tensors, but its architecture has {state.Count}.");
+            foreach (var tensor in saved)
             {
-                string name = ctx.LoadNonEmptyString();
-                if (!state.TryGetValue(name, out var target))
-                    throw new InvalidDataException($"Weight tensor '{name}' is not part of the architecture (it has {string.Join(", ", state.Keys)}).");
-                if (!seen.Add(name))
-                    throw new InvalidDataException($"Weight tensor '{name}' appears twice.");
-
-                int elementType = reader.ReadInt32();
-                if (!s_elementTypes.Contains((ScalarType)elementType) || (ScalarType)elementType != target.dtype)
-                    throw new InvalidDataException($"Weight tensor '{name}' has element type {elementType}, but the architecture needs {(int)target.dtype} ({target.dtype}).");
-                int rank = reader.ReadInt32();
-                if (rank < 0 || rank > MaximumRank)
-                    throw new InvalidDataException($"Weight tensor '{name}' has rank {rank}.");
-                var shape = new long[rank];
-                for (int d = 0; d < rank; d++)
-                    shape[d] = reader.ReadInt64();
-                if (!shape.SequenceEqual(target.shape))
-                    throw new InvalidDataException($"Weight tensor '{name}' has shape [{string.Join(", ", shape)}], but the architecture needs [{string.Join(", ", target.shape)}].");
-
-                long byteCount = target.NumberOfElements * target.ElementSize;
-                if (byteCount > int.MaxValue)
-                    throw new InvalidDataException($"Weight tensor '{name}' is too large ({byteCount} bytes).");
-                target.bytes = reader.ReadBytes((int)byteCount, $"weight tensor '{name}'");
+                if (!state.TryGetValue(tensor.Name, out var target))
+                    throw new InvalidDataException($"Weight tensor '{tensor.Name}' is not part of the architecture (it has {string.Join(", ", state.Keys)}).");
+                if (tensor.ElementType != target.dtype)
+                    throw new InvalidDataException($"Weight tensor '{tensor.Name}' has element type {(int)tensor.ElementType}, but the architecture needs {(int)target.dtype} ({target.dtype}).");
+                if (!tensor.Shape.SequenceEqual(target.shape))
+                    throw new InvalidDataException($"Weight tensor '{tensor.Name}' has shape [{string.Join(", ", tensor.Shape)}], but the architecture needs [{string.Join(", ", target.shape)}].");
+                target.bytes = tensor.Bytes;
             }
-        }
-
-        private static IReadOnlyList<EpochSummary> ReadHistory(BoundedReader reader, uint versionWritten)
-        {
-            bool variants = versionWritten >= VersionVariants;
-            int smallestRecord = sizeof(int) + sizeof(double) + sizeof(bool) + 2 * sizeof(double) + (variants ? 2 * sizeof(bool) : 0);
-            int count = reader.ReadInt32();
-            if (count < 0 || count > reader.Remaining / smallestRecord)
-                throw new InvalidDataException($"The training history claims {count} epochs, more than the {reader.Remaining} remaining bytes can hold.");
-            var history = new EpochSummary[count];
-            for (int i = 0; i < count; i++)
-            {
-                int epoch = reader.ReadInt32();
-                double trainingLoss = reader.ReadDouble();
-                double? validationLoss = reader.ReadBoolean() ? reader.ReadDouble() : null;
-                double learningRate = reader.ReadDouble();
-                double seconds = reader.ReadDouble();
-                double? regularizationLoss = variants && reader.ReadBoolean() ? reader.ReadDouble() : null;
-                double? kullbackLeiblerDivergence = variants && reader.ReadBoolean() ? reader.ReadDouble() : null;
-                history[i] = new EpochSummary(epoch, trainingLoss, validationLoss, learningRate, seconds, regularizationLoss, kullbackLeiblerDivergence);
-            }
-            return history;
-        }
-
-        private static void WriteOptional(BinaryWriter writer, double? value)
-        {
-            writer.Write(value.HasValue);
-            if (value is double present)
-                writer.Write(present);
         }
 
         private static void CheckLittleEndian()
@@ -333,56 +410,10 @@ namespace Microsoft.ML.Autoencoder.Persistence
                 throw new PlatformNotSupportedException("Autoencoder models store their weights as little-endian bytes; this platform is big-endian.");
         }
 
-        /// <summary>
-        /// Reads the model block of the entry and never past it: every read checks the bytes left, so a corrupt count or
-        /// length fails with an <see cref="InvalidDataException"/> instead of reading into the string table or allocating
-        /// gigabytes.
-        /// </summary>
-        private sealed class BoundedReader
-        {
-            private readonly BinaryReader _reader;
-            private readonly long _end;
+        /// <summary>A model block read into memory: nothing built yet.</summary>
+        private sealed record SavedModel(AutoencoderModelDescription Description, IReadOnlyList<SavedTensor> State, IReadOnlyList<EpochSummary> History);
 
-            public BoundedReader(ModelLoadContext ctx)
-            {
-                _reader = ctx.Reader;
-                _end = ctx.FpMin + ctx.Header.FpModel + ctx.Header.CbModel;
-            }
-
-            /// <summary>The bytes of the model block not read yet.</summary>
-            public long Remaining => _end - _reader.BaseStream.Position;
-
-            public int ReadInt32() => Take(sizeof(int), "an int")._reader.ReadInt32();
-
-            public long ReadInt64() => Take(sizeof(long), "a long")._reader.ReadInt64();
-
-            public double ReadDouble() => Take(sizeof(double), "a double")._reader.ReadDouble();
-
-            public bool ReadBoolean()
-            {
-                byte value = Take(sizeof(byte), "a bool")._reader.ReadByte();
-                if (value > 1)
-                    throw new InvalidDataException($"A bool has the value {value}.");
-                return value == 1;
-            }
-
-            public byte[] ReadBytes(int count, string what)
-            {
-                if (count < 0)
-                    throw new InvalidDataException($"Negative length {count} of {what}.");
-                Take(count, what);
-                var bytes = _reader.ReadBytes(count);
-                if (bytes.Length != count)
-                    throw new EndOfStreamException($"The model entry ends inside {what}.");
-                return bytes;
-            }
-
-            private BoundedReader Take(long count, string what)
-            {
-                if (count > Remaining)
-                    throw new InvalidDataException($"The model block ends before {what} ({count} bytes needed, {Remaining} left).");
-                return this;
-            }
-        }
+        /// <summary>One saved state entry: its name, element type, shape, number of values and raw bytes.</summary>
+        private sealed record SavedTensor(string Name, ScalarType ElementType, long[] Shape, long Elements, byte[] Bytes);
     }
 }

@@ -111,6 +111,9 @@ namespace Microsoft.ML.Autoencoder.Tests.Data
             Assert.True(float.IsNaN(errors[7]));
             Assert.All(errors.Where((_, i) => i != 7), error => Assert.True(float.IsFinite(error)));
             Assert.True(float.IsNaN(model.GetReconstructionErrors(rows[7])[0]));
+            using var loaded = Pipelines.ModelRoundTrip.SaveAndLoad(ml, model, SyntheticData.ToDataView(ml, rows, Size).Schema) as AutoencoderTransformer;
+            Assert.Equal(NonFiniteInputHandling.Propagate, loaded!.NonFiniteInput);
+            Assert.True(float.IsNaN(loaded.GetReconstructionErrors(rows[7])[0]));
         }
 
         [Fact]

@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
-using System.Text;
 using System.Threading.Tasks;
 using Microsoft.ML.Autoencoder.Interop;
 using Microsoft.ML.Autoencoder.Tests.Native;
@@ -20,9 +18,6 @@ namespace Microsoft.ML.Autoencoder.Tests.Persistence;
 public sealed class AutoencoderModelPersistenceTests
 {
     private const int Size = PersistenceChildProcess.Size;
-
-    /// <summary>The model signature in the autoencoder entry's header (offset 0x40), "AUTOENCD" as a little-endian ulong.</summary>
-    private static readonly ulong s_modelSignature = BitConverter.ToUInt64(Encoding.ASCII.GetBytes("AUTOENCD"));
 
     /// <summary>
     /// Every output, a two-layer encoder and a one-layer decoder (so mirroring is not what restores the shape), batch
@@ -274,11 +269,12 @@ public sealed class AutoencoderModelPersistenceTests
         var ml = new MLContext(seed: 1);
         var data = Data(ml);
         using var original = ml.Transforms.NormalizeMinMax("Features").Append(ml.Transforms.Autoencoder(Options())).Fit(data);
-        byte[] newer = PatchAutoencoderEntry(SaveToBytes(ml, original, data.Schema), entry =>
+        byte[] newer = ModelEntryBytes.RewriteAutoencoderEntry(SaveToBytes(ml, original, data.Schema), entry =>
         {
             // ModelVerWritten (0x48) and ModelVerReadable (0x4C): a future format that this version cannot read.
             BitConverter.TryWriteBytes(entry.AsSpan(0x48), 0x00020001u);
             BitConverter.TryWriteBytes(entry.AsSpan(0x4C), 0x00020001u);
+            return entry;
         });
 
         var exception = Assert.ThrowsAny<Exception>(() => LoadFromBytes(ml, newer));
@@ -309,7 +305,7 @@ public sealed class AutoencoderModelPersistenceTests
         var ml = new MLContext(seed: 1);
         var data = Data(ml);
         using var original = ml.Transforms.Autoencoder(Options()).Fit(data);
-        byte[] truncated = PatchAutoencoderEntry(SaveToBytes(ml, original, data.Schema), _ => { }, keep: entry => entry.Length / 2);
+        byte[] truncated = ModelEntryBytes.RewriteAutoencoderEntry(SaveToBytes(ml, original, data.Schema), entry => entry[..(entry.Length / 2)]);
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
         Assert.Throws<FormatException>(() => LoadFromBytes(ml, truncated));
@@ -318,25 +314,29 @@ public sealed class AutoencoderModelPersistenceTests
     }
 
     /// <summary>
-    /// A consistent header (ML.NET's checks pass) but a model block with one value changed. The model block starts right
+    /// A crafted file: a consistent header (ML.NET's checks pass) and a model block with one value changed and its digest
+    /// recomputed, so the integrity check passes and the structural checks must refuse it. The model block starts right
     /// after the 256-byte header: input size (0x100), latent dimension, four string ids, output activation, loss (0x11C),
-    /// variational flag (one byte), log-variance column's string id, architecture length (0x125). The input size case fails while reading the weights, after the network was built,
-    /// which the loader must then free: no half-loaded model, no leaked tensors.
+    /// variational flag (one byte), log-variance column's string id, architecture length (0x125). The input size case
+    /// fails while setting the weights, after the network was built, which the loader must then free: no half-loaded
+    /// model, no leaked tensors.
     /// </summary>
     [Theory]
     [InlineData(0x100, Size + 1, "Weight tensor '_encoder.linear0.weight' has shape [16, 20], but the architecture needs [16, 21]")]
-    [InlineData(0x104, Size, "The latent dimension 20 must be positive and smaller than the input size 20")]
+    [InlineData(0x104, Size, "The latent dimension 20 must be smaller than the size of input column 'Features' (20)")]
     [InlineData(0x11C, 9, "Unknown loss 9")]
     [InlineData(0x125, 1_000_000, "The model block ends before the architecture description (1000000 bytes needed")]
-    public void Load_CorruptModelBlock_ThrowsNamingProblemAndFreesTensors(int offset, int value, string expectedMessage)
+    public void Load_CorruptModelBlockWithValidDigest_ThrowsNamingProblemAndFreesTensors(int offset, int value, string expectedMessage)
     {
         var ml = new MLContext(seed: 1);
         var data = Data(ml);
         using var original = ml.Transforms.Autoencoder(Options()).Fit(data);
-        byte[] corrupt = PatchAutoencoderEntry(SaveToBytes(ml, original, data.Schema), entry =>
+        byte[] corrupt = ModelEntryBytes.RewriteAutoencoderEntry(SaveToBytes(ml, original, data.Schema), entry =>
         {
             Assert.Equal(Size, BitConverter.ToInt32(entry, 0x100));
             BitConverter.TryWriteBytes(entry.AsSpan(offset), value);
+            ModelEntryBytes.Reseal(entry);
+            return entry;
         });
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
@@ -380,34 +380,9 @@ public sealed class AutoencoderModelPersistenceTests
         Assert.Throws<ObjectDisposedException>(() => SaveToBytes(ml, model, data.Schema));
     }
 
-    private static IEnumerable<Exception> Chain(Exception exception)
+    internal static IEnumerable<Exception> Chain(Exception exception)
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
             yield return e;
-    }
-
-    /// <summary>Rewrites the zip's autoencoder entry (found by the model signature in its header) with <paramref name="patch"/>.</summary>
-    private static byte[] PatchAutoencoderEntry(byte[] zip, Action<byte[]> patch, Func<byte[], int>? keep = null)
-    {
-        using var stream = new MemoryStream();
-        stream.Write(zip);
-        using (var archive = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
-        {
-            var found = archive.Entries.Where(e => e.Name == "Model.key").Select(e => (Entry: e, Bytes: ReadAll(e)))
-                .Single(e => BitConverter.ToUInt64(e.Bytes, 0x40) == s_modelSignature);
-            patch(found.Bytes);
-            using var entryStream = found.Entry.Open();
-            entryStream.SetLength(0);
-            entryStream.Write(found.Bytes, 0, keep?.Invoke(found.Bytes) ?? found.Bytes.Length);
-        }
-        return stream.ToArray();
-    }
-
-    private static byte[] ReadAll(ZipArchiveEntry entry)
-    {
-        using var entryStream = entry.Open();
-        using var copy = new MemoryStream();
-        entryStream.CopyTo(copy);
-        return copy.ToArray();
     }
 }
