@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Threading;
 using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Data;
 using Microsoft.ML.Autoencoder.Interop;
@@ -17,17 +18,39 @@ namespace Microsoft.ML.Autoencoder.Training
     /// validation, early stopping and restoring of the best weights. The loss of a batch comes from
     /// <see cref="TrainingObjective"/>; warm start copies an initial model's weights and may freeze its encoder.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Randomness: the initial weights and the dropout masks come from one generator seeded with the seed,
+    /// shuffling from another, the variants' noise from a third (<see cref="TrainingObjective"/>): none from torch's
+    /// process-wide generator, so a seeded training gives the same model whatever else the process runs, and
+    /// trainings run concurrently. (The first two generators start from the seed as torch's global generator did
+    /// after <c>torch.manual_seed(seed)</c> in earlier versions, and are drawn from in the same order, so seeded
+    /// trainings give the models they gave then.)
+    /// </para>
+    /// <para>
+    /// Nothing silently broken is returned. A lone last row is trained with the previous batch when the network
+    /// normalizes batches (<see cref="AutoencoderNetwork.MinimumRowsPerBatch"/>). After each epoch, training stops with
+    /// an <see cref="InvalidOperationException"/> when the loss is not finite, when the epoch's mean reconstruction
+    /// loss is more than <see cref="DivergenceFactor"/> times <see cref="ReferenceLoss"/> (the loss of the network
+    /// before training, or of a constant output, whichever is larger: a trained network that far behind both has
+    /// diverged, even with a finite loss), when a parameter or buffer is not finite, or when the validation loss is
+    /// not finite; at the end, when the network's outputs on the first training rows are not finite.
+    /// </para>
+    /// </remarks>
     internal sealed class AutoencoderTrainer
     {
-        /// <summary>Mini-batches between two garbage collections (see <see cref="NoGarbageCollectionScope"/>).</summary>
+        /// <summary>Mini-batches, over all trainings in the process, between two garbage collections (see <see cref="SharedBatchRegion"/>).</summary>
         private const int BatchesPerCollection = 8;
 
         /// <summary>
-        /// Weight initialization and dropout draw from torch's process-wide generator, so trainings are
-        /// serialized to keep a seeded training reproducible when several run at once. Loading a model takes it
-        /// too while it builds the network (whose initial weights it then overwrites).
+        /// An epoch whose mean reconstruction loss exceeds this many times <see cref="ReferenceLoss"/> has diverged.
+        /// Healthy trainings stay below one time it after their first epochs (measured over the test suite and the
+        /// samples: at most 0.9 in a first epoch); a diverged one saturates far above it.
         /// </summary>
-        internal static readonly object GlobalGeneratorLock = new object();
+        internal const double DivergenceFactor = 2;
+
+        /// <summary>The most training rows <see cref="ReferenceLoss"/> is measured on (spread evenly over the data).</summary>
+        private const long ReferenceRows = 4096;
 
         private readonly IHost _host;
         private readonly AutoencoderEstimator.Options _options;
@@ -56,33 +79,40 @@ namespace Microsoft.ML.Autoencoder.Training
             if (options.TuneNativeAllocator)
                 NativeAllocatorTuning.Apply(channel);
 
-            lock (GlobalGeneratorLock)
+            var network = options.Architecture.CreateNetwork(_inputSize, options.LatentDimension, options.OutputActivation, isVariational: options.Variational is not null);
+            try
             {
-                torch.manual_seed(seed);
-                var network = options.Architecture.CreateNetwork(_inputSize, options.LatentDimension, options.OutputActivation, isVariational: options.Variational is not null);
+                using var generator = new Generator((ulong)seed);
+                network.InitializeParameters(generator);
+                var device = DeviceSelection.Choose(_host, channel);
+                network.to(device);
+                if (options.InitialModel is AutoencoderTransformer initialModel)
+                {
+                    initialModel.CopyWeightsTo(network);
+                    channel.Info("Started from the initial model's weights.");
+                }
+                if (options.FreezeEncoder)
+                {
+                    foreach (var parameter in network.Encoder.parameters())
+                        parameter.requires_grad = false;
+                }
+                List<EpochSummary> history;
+                network.SetDropoutGenerator(generator);
                 try
                 {
-                    var device = DeviceSelection.Choose(_host, channel);
-                    network.to(device);
-                    if (options.InitialModel is AutoencoderTransformer initialModel)
-                    {
-                        initialModel.CopyWeightsTo(network);
-                        channel.Info("Started from the initial model's weights.");
-                    }
-                    if (options.FreezeEncoder)
-                    {
-                        foreach (var parameter in network.Encoder.parameters())
-                            parameter.requires_grad = false;
-                    }
-                    var history = RunEpochs(channel, network, train, validation, seed, device);
-                    network.eval();
-                    return (network, history);
+                    history = RunEpochs(channel, network, train, validation, seed, device);
                 }
-                catch
+                finally
                 {
-                    network.Dispose();
-                    throw;
+                    network.SetDropoutGenerator(null);
                 }
+                network.eval();
+                return (network, history);
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
             }
         }
 
@@ -108,11 +138,14 @@ namespace Microsoft.ML.Autoencoder.Training
         {
             var options = _options;
             var history = new List<EpochSummary>();
+            long rows = train.RowCount;
+            long minimumRows = MinimumRowsPerBatch(channel, network, rows);
             using var trainTensor = ToDevice(train.AsTensor(), device);
             using var validationTensor = validation is null ? null : ToDevice(validation.AsTensor(), device);
             using var shuffleGenerator = new Generator((ulong)seed);
             using var objective = new TrainingObjective(options, seed);
             int warmupEpochs = options.Variational?.KullbackLeiblerWarmupEpochs ?? 0;
+            double referenceLoss = ReferenceLoss(network, trainTensor);
             var optimizer = CreateOptimizer(network);
             Dictionary<string, Tensor>? bestWeights = null;
             try
@@ -120,7 +153,6 @@ namespace Microsoft.ML.Autoencoder.Training
                 var scheduler = CreateScheduler(optimizer);
                 double bestLoss = double.PositiveInfinity;
                 int epochsWithoutImprovement = 0;
-                long rows = train.RowCount;
                 for (int epoch = 1; epoch <= options.MaximumNumberOfEpochs; epoch++)
                 {
                     Cancellation.ThrowIfCancelled(_host);
@@ -132,16 +164,19 @@ namespace Microsoft.ML.Autoencoder.Training
                     double lossSum = 0;
                     double? regularizationSum = null;
                     double? divergenceSum = null;
-                    long batchIndex = 0;
-                    using (var collection = NoGarbageCollectionScope.Enter())
+                    using (SharedBatchRegion.Join())
                     using (var order = ToDevice(options.Shuffle ? torch.randperm(rows, generator: shuffleGenerator) : torch.arange(rows), device))
                     {
-                        for (long start = 0; start < rows; start += options.BatchSize)
+                        long count;
+                        for (long start = 0; start < rows; start += count)
                         {
-                            if (++batchIndex % BatchesPerCollection == 0)
-                                collection.Checkpoint(); // the previous batch's tensors are disposed: nothing native in flight
+                            Cancellation.ThrowIfCancelled(_host);
+                            count = Math.Min(options.BatchSize, rows - start);
+                            long rest = rows - start - count;
+                            if (rest > 0 && rest < minimumRows)
+                                count += rest; // too few rows left for a batch of their own: they join this one
+                            using var batchRegion = SharedBatchRegion.EnterBatch();
                             using var scope = torch.NewDisposeScope();
-                            long count = Math.Min(options.BatchSize, rows - start);
                             var batch = trainTensor.index_select(0, order.narrow(0, start, count));
                             var terms = objective.Compute(network, batch, epoch);
                             optimizer.zero_grad();
@@ -157,8 +192,15 @@ namespace Microsoft.ML.Autoencoder.Training
                     double trainingLoss = lossSum / rows;
                     if (!double.IsFinite(trainingLoss))
                         throw new InvalidOperationException($"Training diverged: the training loss of epoch {epoch} is {trainingLoss}. Lower the learning rate (now {learningRate:G3}), or check the input's scale.");
+                    double reconstructionLoss = (lossSum - (regularizationSum ?? 0)) / rows;
+                    if (reconstructionLoss > DivergenceFactor * referenceLoss)
+                        throw new InvalidOperationException($"Training diverged: the reconstruction loss of epoch {epoch} ({reconstructionLoss:G4}) is {reconstructionLoss / referenceLoss:G3} times {referenceLoss:G4}, the loss of the untrained network or of a constant output, whichever is larger. Lower the learning rate (now {learningRate:G3}), or check the input's scale.");
+                    if (FirstNonFiniteState(network) is string state)
+                        throw new InvalidOperationException($"Training diverged: after epoch {epoch} the network's '{state}' holds NaN or infinite values, although the training loss is {trainingLoss:G4}. Lower the learning rate (now {learningRate:G3}), or check the input's scale.");
 
                     double? validationLoss = validationTensor is null ? null : Evaluate(network, validationTensor);
+                    if (validationLoss is double loss && !double.IsFinite(loss))
+                        throw new InvalidOperationException($"The validation loss of epoch {epoch} is {loss}: the network's outputs on the validation rows are not finite, although the training loss is {trainingLoss:G4}. Lower the learning rate (now {learningRate:G3}), or check the input's scale.");
                     scheduler?.step();
                     var summary = new EpochSummary(epoch, trainingLoss, validationLoss, learningRate, epochTime.Elapsed.TotalSeconds,
                         regularizationSum / rows, divergenceSum / rows);
@@ -187,12 +229,14 @@ namespace Microsoft.ML.Autoencoder.Training
                         break;
                     }
                 }
+                Cancellation.ThrowIfCancelled(_host); // a cancellation during the last epoch
                 if (bestWeights is not null && history[^1].ValidationLoss > bestLoss)
                 {
                     int bestEpoch = history.First(h => h.ValidationLoss == bestLoss).Epoch;
                     channel.Info($"Restored the weights of epoch {bestEpoch}, whose validation loss {bestLoss:G6} was the lowest.");
                     Restore(network, bestWeights);
                 }
+                CheckOutputsAreFinite(network, trainTensor);
                 return history;
             }
             finally
@@ -203,6 +247,87 @@ namespace Microsoft.ML.Autoencoder.Training
                     foreach (var tensor in bestWeights.Values)
                         tensor.Dispose();
                 }
+            }
+        }
+
+        /// <summary>
+        /// The fewest rows a mini-batch may hold (<see cref="AutoencoderNetwork.MinimumRowsPerBatch"/>); says once when the
+        /// last batch would hold fewer, so that those rows join the batch before it. Throws when no batch can hold enough.
+        /// </summary>
+        private long MinimumRowsPerBatch(IChannel channel, AutoencoderNetwork network, long rows)
+        {
+            int minimum = network.MinimumRowsPerBatch;
+            if (minimum == 1)
+                return 1;
+            const string why = "batch normalization cannot estimate a variance from a single value per channel (it would make every output NaN)";
+            if (_options.BatchSize < minimum)
+                throw new ArgumentOutOfRangeException(nameof(AutoencoderEstimator.Options.BatchSize), _options.BatchSize, $"The batch size must be at least {minimum} for this architecture: {why}.");
+            if (rows < minimum)
+                throw new InvalidOperationException($"The training data has {rows} row{(rows == 1 ? "" : "s")}, but this architecture trains on batches of at least {minimum}: {why}.");
+            long last = rows % _options.BatchSize;
+            if (last > 0 && last < minimum)
+                channel.Info($"The last mini-batch of each epoch would hold {last} row{(last == 1 ? "" : "s")} ({rows} training rows, batch size {_options.BatchSize}), too few for batch normalization: {(last == 1 ? "it is" : "they are")} trained with the batch before, of {_options.BatchSize + last} rows.");
+            return minimum;
+        }
+
+        /// <summary>
+        /// What divergence is measured against: the mean reconstruction loss of the network before training (as
+        /// initialized, or as the initial model left it) or of the constant output the output activation gives at 0
+        /// (0.5 for the sigmoid, 0 for the identity), whichever is larger, on up to <see cref="ReferenceRows"/> training
+        /// rows spread evenly over the data.
+        /// </summary>
+        private double ReferenceLoss(AutoencoderNetwork network, Tensor data)
+        {
+            long rows = data.shape[0];
+            long step = (rows + ReferenceRows - 1) / ReferenceRows;
+            using var scope = torch.NewDisposeScope();
+            var sample = step == 1 ? data.alias() : data.slice(0, 0, rows, step);
+            double untrained = Evaluate(network, sample);
+            double constant;
+            using (torch.no_grad())
+                constant = network.RowLoss(torch.zeros_like(sample), sample, _options.Loss).mean().item<float>();
+            return Math.Max(untrained, constant);
+        }
+
+        /// <summary>The name of the first parameter or buffer holding a NaN or infinite value, or <see langword="null"/>.</summary>
+        private static string? FirstNonFiniteState(AutoencoderNetwork network)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            foreach (var (name, tensor) in network.state_dict())
+            {
+                if (!torch.isfinite(tensor).all().item<bool>())
+                    return name;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// The last guard of <see cref="Train"/>: the trained network's codes (and log-variances) and reconstructions of
+        /// the first training rows are finite, or no model is returned.
+        /// </summary>
+        private static void CheckOutputsAreFinite(AutoencoderNetwork network, Tensor data)
+        {
+            network.eval();
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var batch = data.narrow(0, 0, Math.Min(data.shape[0], AutoencoderTransformer.InferenceBatchSize));
+            var outputs = new List<(string Name, Tensor Values)>();
+            if (network.IsVariational)
+            {
+                var (mean, logVariance) = network.EncodeDistribution(batch);
+                outputs.Add(("latent codes", mean));
+                outputs.Add(("log-variances", logVariance));
+            }
+            else
+            {
+                outputs.Add(("latent codes", network.Encode(batch)));
+            }
+            outputs.Add(("reconstructions", network.Decode(outputs[0].Values)));
+            foreach (var (name, values) in outputs)
+            {
+                if (!torch.isfinite(values).all().item<bool>())
+                    throw new InvalidOperationException($"Training produced a network whose {name} of the first training rows are not all finite (NaN or infinite), so no model is returned. Lower the learning rate, or check the input's scale.");
             }
         }
 
@@ -243,7 +368,8 @@ namespace Microsoft.ML.Autoencoder.Training
             }
             using (torch.no_grad())
             {
-                return network.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone());
+                // A clone made without gradient recording is already detached (no intermediate tensor to free).
+                return network.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.clone());
             }
         }
 
@@ -279,6 +405,109 @@ namespace Microsoft.ML.Autoencoder.Training
                 LearningRateSchedule.Cosine => optim.lr_scheduler.CosineAnnealingLR(optimizer, options.MaximumNumberOfEpochs),
                 _ => throw new ArgumentOutOfRangeException(nameof(options.LearningRateSchedule), options.LearningRateSchedule, "Unknown learning-rate schedule."),
             };
+        }
+
+        /// <summary>
+        /// Shares the process's one no-GC region (<see cref="NoGarbageCollectionScope"/>, the guard against TorchSharp
+        /// 0.107 freeing a <c>Scalar</c> during the native call it was passed to) among the trainings running at once.
+        /// The runtime allows one region per process: trainings entering their own would leave all but the first
+        /// unguarded, and one leaving the region or collecting at a checkpoint would expose the others' batches in flight.
+        /// Instead the region is entered when the first training starts an epoch's batches and left when the last one
+        /// finishes its; each batch holds a shared lock, and the collection every <see cref="BatchesPerCollection"/>
+        /// batches (counted over all trainings) takes it exclusively, so it runs when no batch of any training is in flight.
+        /// </summary>
+        internal static class SharedBatchRegion
+        {
+            private static readonly ReaderWriterLockSlim s_batches = new ReaderWriterLockSlim(LockRecursionPolicy.NoRecursion);
+            private static NoGarbageCollectionScope? s_region;
+            private static int s_members;
+            private static long s_batchCount;
+
+            /// <summary>A training's epoch starts its batches: enters the region if no other training holds it.</summary>
+            public static Member Join()
+            {
+                s_batches.EnterWriteLock();
+                try
+                {
+                    if (s_members++ == 0)
+                        s_region = NoGarbageCollectionScope.Enter();
+                }
+                finally
+                {
+                    s_batches.ExitWriteLock();
+                }
+                return new Member();
+            }
+
+            /// <summary>One batch: until disposed, no collection is started by a checkpoint.</summary>
+            public static Batch EnterBatch()
+            {
+                s_batches.EnterReadLock();
+                return new Batch();
+            }
+
+            private static void Leave()
+            {
+                s_batches.EnterWriteLock();
+                try
+                {
+                    if (--s_members == 0)
+                    {
+                        s_region!.Dispose();
+                        s_region = null;
+                    }
+                }
+                finally
+                {
+                    s_batches.ExitWriteLock();
+                }
+            }
+
+            private static void ExitBatch()
+            {
+                s_batches.ExitReadLock();
+                if (Interlocked.Increment(ref s_batchCount) % BatchesPerCollection != 0)
+                    return;
+                s_batches.EnterWriteLock(); // waits for the batches in flight; holds off new ones
+                try
+                {
+                    s_region?.Checkpoint();
+                }
+                finally
+                {
+                    s_batches.ExitWriteLock();
+                }
+            }
+
+            /// <summary>A training's membership in the region, ended by <see cref="Dispose"/>.</summary>
+            public sealed class Member : IDisposable
+            {
+                private bool _left;
+
+                public void Dispose()
+                {
+                    if (!_left)
+                    {
+                        _left = true;
+                        Leave();
+                    }
+                }
+            }
+
+            /// <summary>A batch in flight, ended by <see cref="Dispose"/> (after the batch's tensors are freed).</summary>
+            public sealed class Batch : IDisposable
+            {
+                private bool _ended;
+
+                public void Dispose()
+                {
+                    if (!_ended)
+                    {
+                        _ended = true;
+                        ExitBatch();
+                    }
+                }
+            }
         }
     }
 }
