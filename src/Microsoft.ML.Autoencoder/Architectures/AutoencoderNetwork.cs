@@ -19,9 +19,11 @@ namespace Microsoft.ML.Autoencoder.Architectures
     /// change the training objective (denoising, sparse, contractive) need nothing from the network.
     /// <para>
     /// Nothing here draws from torch's process-wide generator except libtorch's LSTM and GRU constructors (see
-    /// <see cref="GlobalGeneratorLock"/>): layers are built with placeholder parameters, which training draws
-    /// from its own generator (<see cref="InitializeParameters"/>) and loading overwrites; dropout draws its masks
-    /// from the generator given by <see cref="SetDropoutGenerator"/>.
+    /// <see cref="GlobalGeneratorLock"/>): layers are built with zero parameters, which each subclass's constructor
+    /// draws from a generator seeded with 0 (<see cref="InitializeDefaultParameters"/>, so a network built outside
+    /// training is deterministic and usable), training draws again from its own generator
+    /// (<see cref="InitializeParameters"/>) and loading overwrites; dropout draws its masks from the generator given
+    /// by <see cref="SetDropoutGenerator"/>.
     /// </para>
     /// </remarks>
     internal abstract class AutoencoderNetwork : nn.Module<Tensor, Tensor>
@@ -166,8 +168,18 @@ namespace Microsoft.ML.Autoencoder.Architectures
         }
 
         /// <summary>
-        /// A linear layer whose parameters are zeros, built without drawing anything:
-        /// <see cref="InitializeParameters"/> draws them, or a loaded model overwrites them.
+        /// Draws the parameters from a generator seeded with 0: the last step of each subclass's constructor, after
+        /// <c>RegisterComponents</c>.
+        /// </summary>
+        protected void InitializeDefaultParameters()
+        {
+            using var generator = new Generator(0);
+            InitializeParameters(generator);
+        }
+
+        /// <summary>
+        /// A linear layer whose parameters are zeros, built without drawing anything (until
+        /// <see cref="InitializeParameters"/> draws them).
         /// </summary>
         protected static Linear LinearLayer(long inputSize, long outputSize)
             => nn.Linear(nn.Parameter(torch.zeros(outputSize, inputSize)), nn.Parameter(torch.zeros(outputSize)));

@@ -74,6 +74,7 @@ namespace Microsoft.ML.Autoencoder.Architectures
             bool singlePixel = Enumerable.Range(1, layers).Any(l => heights[l] * widths[l] == 1);
             MinimumRowsPerBatch = architecture.BatchNormalization && singlePixel ? 2 : 1;
             RegisterComponents();
+            InitializeDefaultParameters();
         }
 
         public override Module Encoder => _encoder;
@@ -106,8 +107,8 @@ namespace Microsoft.ML.Autoencoder.Architectures
         }
 
         /// <summary>
-        /// Gives a convolution built on the meta device (whose constructor draws nothing) zero parameters on the CPU:
-        /// <see cref="AutoencoderNetwork.InitializeParameters"/> draws them, or a loaded model overwrites them.
+        /// Gives a convolution built on the meta device (whose constructor draws nothing) zero parameters on the CPU,
+        /// until <see cref="AutoencoderNetwork.InitializeParameters"/> draws them.
         /// </summary>
         private static T Allocated<T>(T convolution) where T : Convolution
         {

@@ -18,6 +18,7 @@ namespace Microsoft.ML.Autoencoder.Architectures
             _decoder = Stack(architecture, latentDimension, architecture.EffectiveDecoderHiddenSizes, inputSize);
             MinimumRowsPerBatch = architecture.BatchNormalization ? 2 : 1;
             RegisterComponents();
+            InitializeDefaultParameters();
         }
 
         public override Module Encoder => _encoder;
@@ -31,7 +32,7 @@ namespace Microsoft.ML.Autoencoder.Architectures
         /// <summary>
         /// Linear layers through <paramref name="hiddenSizes"/>, each followed by optional batch
         /// normalization, the activation and optional dropout; the last layer is linear. (The parameters are
-        /// placeholders until <see cref="AutoencoderNetwork.InitializeParameters"/> draws them.)
+        /// zeros until <see cref="AutoencoderNetwork.InitializeParameters"/> draws them.)
         /// </summary>
         private static Module<Tensor, Tensor> Stack(DenseArchitecture architecture, int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize)
         {

@@ -27,6 +27,7 @@ namespace Microsoft.ML.Autoencoder.Architectures
             _encoder = new SequenceEncoder(architecture, features, EncoderOutputSize);
             _decoder = new SequenceDecoder(architecture, latentDimension, timesteps, features);
             RegisterComponents();
+            InitializeDefaultParameters();
         }
 
         public override Module Encoder => _encoder;
