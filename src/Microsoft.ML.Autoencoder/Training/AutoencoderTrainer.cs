@@ -143,7 +143,7 @@ namespace Microsoft.ML.Autoencoder.Training
             var options = _options;
             var history = new List<EpochSummary>();
             long rows = train.RowCount;
-            long minimumRows = MinimumRowsPerBatch(channel, network, rows);
+            long minimumRows = MinimumBatchRows(channel, network, rows);
             using var trainTensor = ToDevice(train.AsTensor(), device);
             using var validationTensor = validation is null ? null : ToDevice(validation.AsTensor(), device);
             using var shuffleGenerator = new Generator((ulong)seed);
@@ -197,13 +197,12 @@ namespace Microsoft.ML.Autoencoder.Training
                     double trainingLoss = lossSum / rows;
                     if (!double.IsFinite(trainingLoss))
                         throw new InvalidOperationException($"Training diverged: the training loss of epoch {epoch} is {trainingLoss}. Lower the learning rate (now {learningRate:G3}), or check the input's scale.");
-                    double reconstructionLoss = (lossSum - (regularizationSum ?? 0)) / rows;
                     if (FirstNonFiniteState(network) is string state)
                         throw new InvalidOperationException($"Training diverged: after epoch {epoch} the network's '{state}' holds NaN or infinite values, although the training loss is {trainingLoss:G4}. Lower the learning rate (now {learningRate:G3}), or check the input's scale.");
 
                     double? validationLoss = validationTensor is null ? null : Evaluate(network, validationTensor);
                     if (validationLoss is double loss && !double.IsFinite(loss))
-                        throw new InvalidOperationException($"The validation loss of epoch {epoch} is {loss}: the network's outputs on the validation rows are not finite, although the training loss is {trainingLoss:G4}. Lower the learning rate (now {learningRate:G3}), or check the input's scale.");
+                        throw new InvalidOperationException($"The validation loss of epoch {epoch} is {loss}, although the training loss is {trainingLoss:G4}: the network's outputs on the validation rows, or their errors, are not finite. Check that the validation data has the training data's scale, or lower the learning rate (now {learningRate:G3}).");
                     scheduler?.step();
                     var summary = new EpochSummary(epoch, trainingLoss, validationLoss, learningRate, epochTime.Elapsed.TotalSeconds,
                         regularizationSum / rows, divergenceSum / rows);
@@ -241,8 +240,8 @@ namespace Microsoft.ML.Autoencoder.Training
                 }
                 CheckOutputsAreFinite(network, trainTensor);
                 double finalLoss = Evaluate(network, referenceRows);
-                if (finalLoss > DivergenceFactor * referenceLoss)
-                    throw new InvalidOperationException($"Training diverged: after {history.Count} epochs the network reconstructs the training rows with a loss of {finalLoss:G4}, {finalLoss / referenceLoss:G3} times {referenceLoss:G4}, the loss of the untrained network or of a constant output, whichever is larger. Lower the learning rate (now {optimizer.ParamGroups.First().LearningRate:G3}), or check the input's scale.");
+                if (!(finalLoss <= DivergenceFactor * referenceLoss))
+                    throw new InvalidOperationException($"Training diverged: after {history.Count} epochs the network reconstructs the training rows with a loss of {finalLoss:G4}, {finalLoss / referenceLoss:G3} times {referenceLoss:G4}, the larger of the untrained network's loss and a constant output's (more than {DivergenceFactor} times is divergence). Lower the learning rate (now {optimizer.ParamGroups.First().LearningRate:G3}), or check the input's scale.");
                 return history;
             }
             finally
@@ -260,7 +259,7 @@ namespace Microsoft.ML.Autoencoder.Training
         /// The fewest rows a mini-batch may hold (<see cref="AutoencoderNetwork.MinimumRowsPerBatch"/>); says once when the
         /// last batch would hold fewer, so that those rows join the batch before it. Throws when no batch can hold enough.
         /// </summary>
-        private long MinimumRowsPerBatch(IChannel channel, AutoencoderNetwork network, long rows)
+        private long MinimumBatchRows(IChannel channel, AutoencoderNetwork network, long rows)
         {
             int minimum = network.MinimumRowsPerBatch;
             if (minimum == 1)
