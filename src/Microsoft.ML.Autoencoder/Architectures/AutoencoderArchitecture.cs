@@ -31,8 +31,8 @@ namespace Microsoft.ML.Autoencoder
         internal virtual AutoencoderArchitecture ForInputColumn(string columnName, VectorDataViewType columnType) => this;
 
         /// <summary>
-        /// Creates the untrained network. Weights are initialized from torch's global generator, which
-        /// the trainer seeds first. A variational network's encoder ends in twice
+        /// Creates the untrained network, its weights drawn from a generator seeded with 0 (the trainer draws them again
+        /// from its own, see <see cref="AutoencoderNetwork.InitializeParameters"/>). A variational network's encoder ends in twice
         /// <paramref name="latentDimension"/> values (see <see cref="AutoencoderNetwork.IsVariational"/>).
         /// </summary>
         internal abstract AutoencoderNetwork CreateNetwork(int inputSize, int latentDimension, OutputActivation outputActivation, bool isVariational);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,16 +37,16 @@ namespace Microsoft.ML.Autoencoder.Architectures
             for (int i = 0; i < layers; i++)
             {
                 int inputChannels = i == 0 ? channels : filters[i - 1];
-                encoder.Add(($"conv{i}", Conv2d(inputChannels, filters[i], architecture.KernelSize, stride: architecture.Stride, padding: architecture.Padding)));
+                encoder.Add(($"conv{i}", Allocated(Conv2d(inputChannels, filters[i], architecture.KernelSize, stride: architecture.Stride, padding: architecture.Padding, device: torch.META))));
                 AddNormalizationAndActivation(encoder, architecture, filters[i], $"{i}");
             }
             encoder.Add(("flatten", Flatten()));
-            encoder.Add(("latent", Linear(flattened, EncoderOutputSize)));
+            encoder.Add(("latent", LinearLayer(flattened, EncoderOutputSize)));
             _encoder = Sequential(encoder);
 
             var decoder = new List<(string, Module<Tensor, Tensor>)>
             {
-                ("linear", Linear(latentDimension, flattened)),
+                ("linear", LinearLayer(latentDimension, flattened)),
                 ("activation", Activations.Create(architecture.Activation)),
                 ("unflatten", Unflatten(1, new long[] { filters[layers - 1], heights[layers], widths[layers] })),
             };
@@ -56,21 +57,29 @@ namespace Microsoft.ML.Autoencoder.Architectures
                 if (outputPadding.Item1 < 0 || outputPadding.Item1 >= architecture.Stride || outputPadding.Item2 < 0 || outputPadding.Item2 >= architecture.Stride)
                     throw new InvalidOperationException($"No output padding restores {heights[i]} x {widths[i]} from {heights[i + 1]} x {widths[i + 1]}.");
                 decoder.Add(($"deconv{i}", new SizedTransposedConvolution(
-                    ConvTranspose2d(
+                    Allocated(ConvTranspose2d(
                         filters[i], outputChannels,
                         kernel_size: (architecture.KernelSize, architecture.KernelSize),
                         stride: (architecture.Stride, architecture.Stride),
                         padding: (architecture.Padding, architecture.Padding),
-                        output_padding: outputPadding),
+                        output_padding: outputPadding,
+                        device: torch.META)),
                     heights[i], widths[i])));
                 if (i > 0)
                     AddNormalizationAndActivation(decoder, architecture, outputChannels, $"{i - 1}");
             }
             _decoder = Sequential(decoder);
+            // Every batch-normalization layer follows a convolution whose output side lengths are heights[l] x widths[l]
+            // for some l >= 1; a one-row batch gives it one value per channel when that output is 1 x 1.
+            bool singlePixel = Enumerable.Range(1, layers).Any(l => heights[l] * widths[l] == 1);
+            MinimumRowsPerBatch = architecture.BatchNormalization && singlePixel ? 2 : 1;
             RegisterComponents();
+            InitializeDefaultParameters();
         }
 
         public override Module Encoder => _encoder;
+
+        public override int MinimumRowsPerBatch { get; }
 
         protected override Tensor EncoderOutput(Tensor input) => _encoder.call(input.reshape(input.shape[0], _channels, _height, _width));
 
@@ -95,6 +104,18 @@ namespace Microsoft.ML.Autoencoder.Architectures
             }
 
             public override Tensor forward(Tensor input) => _convolution.forward(input, _outputSize);
+        }
+
+        /// <summary>
+        /// Gives a convolution built on the meta device (whose constructor draws nothing) zero parameters on the CPU,
+        /// until <see cref="AutoencoderNetwork.InitializeParameters"/> draws them.
+        /// </summary>
+        private static T Allocated<T>(T convolution) where T : Convolution
+        {
+            convolution.weight = nn.Parameter(torch.zeros(convolution.weight.shape));
+            if (convolution.bias is Tensor bias)
+                convolution.bias = nn.Parameter(torch.zeros(bias.shape));
+            return convolution;
         }
 
         private static void AddNormalizationAndActivation(List<(string, Module<Tensor, Tensor>)> layers, ConvolutionalArchitecture architecture, int channels, string suffix)

@@ -16,10 +16,14 @@ namespace Microsoft.ML.Autoencoder.Architectures
         {
             _encoder = Stack(architecture, inputSize, architecture.HiddenSizes, EncoderOutputSize);
             _decoder = Stack(architecture, latentDimension, architecture.EffectiveDecoderHiddenSizes, inputSize);
+            MinimumRowsPerBatch = architecture.BatchNormalization ? 2 : 1;
             RegisterComponents();
+            InitializeDefaultParameters();
         }
 
         public override Module Encoder => _encoder;
+
+        public override int MinimumRowsPerBatch { get; }
 
         protected override Tensor EncoderOutput(Tensor input) => _encoder.call(input);
 
@@ -27,7 +31,8 @@ namespace Microsoft.ML.Autoencoder.Architectures
 
         /// <summary>
         /// Linear layers through <paramref name="hiddenSizes"/>, each followed by optional batch
-        /// normalization, the activation and optional dropout; the last layer is linear.
+        /// normalization, the activation and optional dropout; the last layer is linear. (The parameters are
+        /// zeros until <see cref="AutoencoderNetwork.InitializeParameters"/> draws them.)
         /// </summary>
         private static Module<Tensor, Tensor> Stack(DenseArchitecture architecture, int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize)
         {
@@ -35,15 +40,15 @@ namespace Microsoft.ML.Autoencoder.Architectures
             int previous = inputSize;
             for (int i = 0; i < hiddenSizes.Count; i++)
             {
-                layers.Add(($"linear{i}", Linear(previous, hiddenSizes[i])));
+                layers.Add(($"linear{i}", LinearLayer(previous, hiddenSizes[i])));
                 if (architecture.BatchNormalization)
                     layers.Add(($"batchnorm{i}", BatchNorm1d(hiddenSizes[i])));
                 layers.Add(($"activation{i}", Activations.Create(architecture.Activation)));
                 if (architecture.Dropout > 0)
-                    layers.Add(($"dropout{i}", Dropout(architecture.Dropout)));
+                    layers.Add(($"dropout{i}", new GeneratorDropout(architecture.Dropout)));
                 previous = hiddenSizes[i];
             }
-            layers.Add(("output", Linear(previous, outputSize)));
+            layers.Add(("output", LinearLayer(previous, outputSize)));
             return Sequential(layers);
         }
     }

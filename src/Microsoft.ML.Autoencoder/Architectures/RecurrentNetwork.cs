@@ -27,6 +27,7 @@ namespace Microsoft.ML.Autoencoder.Architectures
             _encoder = new SequenceEncoder(architecture, features, EncoderOutputSize);
             _decoder = new SequenceDecoder(architecture, latentDimension, timesteps, features);
             RegisterComponents();
+            InitializeDefaultParameters();
         }
 
         public override Module Encoder => _encoder;
@@ -35,12 +36,32 @@ namespace Microsoft.ML.Autoencoder.Architectures
 
         public override Tensor DecodeToLogits(Tensor latent) => _decoder.call(latent).reshape(latent.shape[0], InputSize);
 
-        private static Module CreateRecurrent(RecurrentArchitecture architecture, int inputSize) => architecture.Cell switch
+        /// <summary>
+        /// An LSTM or GRU. libtorch's constructors draw the initial weights from torch's global generator (TorchSharp
+        /// 0.107 passes no generator), so this holds <see cref="AutoencoderNetwork.GlobalGeneratorLock"/> and puts the
+        /// generator's state back: building leaves the global generator where it was, and training draws the weights
+        /// again from its own generator.
+        /// </summary>
+        private static Module CreateRecurrent(RecurrentArchitecture architecture, int inputSize)
         {
-            RecurrentCell.Lstm => LSTM(inputSize, architecture.HiddenSize, architecture.Layers, batchFirst: true),
-            RecurrentCell.Gru => GRU(inputSize, architecture.HiddenSize, architecture.Layers, batchFirst: true),
-            _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture.Cell, "Unknown recurrent cell."),
-        };
+            lock (GlobalGeneratorLock)
+            {
+                using var state = torch.get_rng_state();
+                try
+                {
+                    return architecture.Cell switch
+                    {
+                        RecurrentCell.Lstm => LSTM(inputSize, architecture.HiddenSize, architecture.Layers, batchFirst: true),
+                        RecurrentCell.Gru => GRU(inputSize, architecture.HiddenSize, architecture.Layers, batchFirst: true),
+                        _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture.Cell, "Unknown recurrent cell."),
+                    };
+                }
+                finally
+                {
+                    torch.set_rng_state(state);
+                }
+            }
+        }
 
         /// <summary>The top layer's output at every step, <c>[batch, timesteps, hidden]</c>.</summary>
         /// <param name="recurrent">The LSTM or GRU.</param>
@@ -63,7 +84,7 @@ namespace Microsoft.ML.Autoencoder.Architectures
                 : base(nameof(SequenceEncoder))
             {
                 _recurrent = CreateRecurrent(architecture, features);
-                _output = Linear(architecture.HiddenSize, outputSize);
+                _output = LinearLayer(architecture.HiddenSize, outputSize);
                 RegisterComponents();
             }
 
@@ -94,10 +115,10 @@ namespace Microsoft.ML.Autoencoder.Architectures
             {
                 _timesteps = timesteps;
                 _layers = architecture.Layers;
-                _input = Linear(latentDimension, architecture.HiddenSize);
-                _initialHidden = Linear(latentDimension, architecture.Layers * architecture.HiddenSize);
+                _input = LinearLayer(latentDimension, architecture.HiddenSize);
+                _initialHidden = LinearLayer(latentDimension, architecture.Layers * architecture.HiddenSize);
                 _recurrent = CreateRecurrent(architecture, architecture.HiddenSize);
-                _output = Linear(architecture.HiddenSize, features);
+                _output = LinearLayer(architecture.HiddenSize, features);
                 RegisterComponents();
             }
 

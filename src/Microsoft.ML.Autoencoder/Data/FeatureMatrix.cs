@@ -100,7 +100,8 @@ namespace Microsoft.ML.Autoencoder.Data
         public torch.Tensor AsTensor()
         {
             using var flat = torch.as_tensor(Values);
-            return flat.narrow(0, 0, (long)RowCount * ColumnCount).view(RowCount, ColumnCount);
+            using var rows = flat.narrow(0, 0, (long)RowCount * ColumnCount);
+            return rows.view(RowCount, ColumnCount);
         }
 
         /// <summary>Copies the rows at <paramref name="rowIndices"/> into a new matrix.</summary>

@@ -372,7 +372,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
         /// </summary>
         private static AutoencoderNetwork CreateNetwork(AutoencoderModelDescription description)
         {
-            lock (AutoencoderTrainer.GlobalGeneratorLock)
+            lock (AutoencoderNetwork.GlobalGeneratorLock)
             {
                 using var generatorState = torch.get_rng_state();
                 try

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Threading;
 using Microsoft.ML.Autoencoder.Architectures;
 using Microsoft.ML.Autoencoder.Data;
 using Microsoft.ML.Autoencoder.Interop;
@@ -9,6 +10,7 @@ using Microsoft.ML.Autoencoder.Model;
 using Microsoft.ML.Autoencoder.Platform;
 using Microsoft.ML.Runtime;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Autoencoder.Training
@@ -19,18 +21,27 @@ namespace Microsoft.ML.Autoencoder.Training
     /// validation, early stopping and restoring of the best weights. The loss of a batch comes from
     /// <see cref="TrainingObjective"/>; warm start copies an initial model's weights and may freeze its encoder.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Randomness: the initial weights and the dropout masks come from one generator seeded with the seed,
+    /// shuffling from another, the variants' noise from a third (<see cref="TrainingObjective"/>): none from torch's
+    /// process-wide generator, so a seeded training gives the same model whatever else the process runs, and
+    /// trainings run concurrently. (The first two generators start from the seed as torch's global generator did
+    /// after <c>torch.manual_seed(seed)</c> in earlier versions, and are drawn from in the same order, so seeded
+    /// trainings give the models they gave then.)
+    /// </para>
+    /// <para>
+    /// Nothing silently broken is returned. A lone last row is trained with the batch before it when the network
+    /// normalizes batches (<see cref="AutoencoderNetwork.MinimumRowsPerBatch"/>). After each epoch, training stops with
+    /// an <see cref="InvalidOperationException"/> when the loss is not finite, when a parameter or buffer is not finite,
+    /// or when the validation loss is not finite. At the end, it stops when the network's outputs on the first training
+    /// rows are not finite, or when the network has diverged with a finite loss: when it reconstructs the training rows
+    /// more than <see cref="TrainingChecks.DivergenceFactor"/> times worse than <see cref="TrainingChecks.ReferenceLoss"/> (the network before
+    /// training, or a constant output, whichever is worse).
+    /// </para>
+    /// </remarks>
     internal sealed class AutoencoderTrainer
     {
-        /// <summary>Mini-batches between two garbage collections (see <see cref="NoGarbageCollectionScope"/>).</summary>
-        private const int BatchesPerCollection = 8;
-
-        /// <summary>
-        /// Weight initialization and dropout draw from torch's process-wide generator, so trainings are
-        /// serialized to keep a seeded training reproducible when several run at once. Loading a model takes it
-        /// too while it builds the network (whose initial weights it then overwrites).
-        /// </summary>
-        internal static readonly object GlobalGeneratorLock = new object();
-
         private readonly IHost _host;
         private readonly AutoencoderEstimator.Options _options;
         private readonly int _inputSize;
@@ -58,33 +69,40 @@ namespace Microsoft.ML.Autoencoder.Training
             if (options.TuneNativeAllocator)
                 NativeAllocatorTuning.Apply(channel);
 
-            lock (GlobalGeneratorLock)
+            var network = options.Architecture.CreateNetwork(_inputSize, options.LatentDimension, options.OutputActivation, isVariational: options.Variational is not null);
+            try
             {
-                torch.manual_seed(seed);
-                var network = options.Architecture.CreateNetwork(_inputSize, options.LatentDimension, options.OutputActivation, isVariational: options.Variational is not null);
+                using var generator = new Generator((ulong)seed);
+                network.InitializeParameters(generator);
+                var device = DeviceSelection.Choose(_host, channel);
+                network.to(device);
+                if (options.InitialModel is AutoencoderTransformer initialModel)
+                {
+                    initialModel.Model.CopyWeightsTo(network);
+                    channel.Info("Started from the initial model's weights.");
+                }
+                if (options.FreezeEncoder)
+                {
+                    foreach (var parameter in network.Encoder.parameters())
+                        parameter.requires_grad = false;
+                }
+                List<EpochSummary> history;
+                network.SetDropoutGenerator(generator);
                 try
                 {
-                    var device = DeviceSelection.Choose(_host, channel);
-                    network.to(device);
-                    if (options.InitialModel is AutoencoderTransformer initialModel)
-                    {
-                        initialModel.Model.CopyWeightsTo(network);
-                        channel.Info("Started from the initial model's weights.");
-                    }
-                    if (options.FreezeEncoder)
-                    {
-                        foreach (var parameter in network.Encoder.parameters())
-                            parameter.requires_grad = false;
-                    }
-                    var history = RunEpochs(channel, network, train, validation, seed, device);
-                    network.eval();
-                    return (network, history);
+                    history = RunEpochs(channel, network, train, validation, seed, device);
                 }
-                catch
+                finally
                 {
-                    network.Dispose();
-                    throw;
+                    network.SetDropoutGenerator(null);
                 }
+                network.eval();
+                return (network, history);
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
             }
         }
 
@@ -110,19 +128,23 @@ namespace Microsoft.ML.Autoencoder.Training
         {
             var options = _options;
             var history = new List<EpochSummary>();
+            long rows = train.RowCount;
+            long minimumRows = MinimumBatchRows(channel, network, rows);
             using var trainTensor = ToDevice(train.AsTensor(), device);
             using var validationTensor = validation is null ? null : ToDevice(validation.AsTensor(), device);
             using var shuffleGenerator = new Generator((ulong)seed);
             using var objective = new TrainingObjective(options, seed);
             int warmupEpochs = options.Variational?.KullbackLeiblerWarmupEpochs ?? 0;
-            var optimizer = CreateOptimizer(network);
+            var checks = new TrainingChecks(options.Loss);
+            using var referenceRows = TrainingChecks.ReferenceRows(trainTensor);
+            double referenceLoss = checks.ReferenceLoss(network, referenceRows);
+            var optimizer = Optimization.CreateOptimizer(options, network);
             Dictionary<string, Tensor>? bestWeights = null;
             try
             {
-                var scheduler = CreateScheduler(optimizer);
+                var scheduler = Optimization.CreateScheduler(options, optimizer);
                 double bestLoss = double.PositiveInfinity;
                 int epochsWithoutImprovement = 0;
-                long rows = train.RowCount;
                 for (int epoch = 1; epoch <= options.MaximumNumberOfEpochs; epoch++)
                 {
                     Cancellation.ThrowIfCancelled(_host);
@@ -134,16 +156,19 @@ namespace Microsoft.ML.Autoencoder.Training
                     double lossSum = 0;
                     double? regularizationSum = null;
                     double? divergenceSum = null;
-                    long batchIndex = 0;
-                    using (var collection = NoGarbageCollectionScope.Enter())
+                    using (SharedBatchRegion.Join())
                     using (var order = ToDevice(options.Shuffle ? torch.randperm(rows, generator: shuffleGenerator) : torch.arange(rows), device))
                     {
-                        for (long start = 0; start < rows; start += options.BatchSize)
+                        long count;
+                        for (long start = 0; start < rows; start += count)
                         {
-                            if (++batchIndex % BatchesPerCollection == 0)
-                                collection.Checkpoint(); // the previous batch's tensors are disposed: nothing native in flight
+                            Cancellation.ThrowIfCancelled(_host);
+                            count = Math.Min(options.BatchSize, rows - start);
+                            long rest = rows - start - count;
+                            if (rest > 0 && rest < minimumRows)
+                                count += rest; // too few rows left for a batch of their own: they join this one
+                            using var batchRegion = SharedBatchRegion.EnterBatch();
                             using var scope = torch.NewDisposeScope();
-                            long count = Math.Min(options.BatchSize, rows - start);
                             var batch = trainTensor.index_select(0, order.narrow(0, start, count));
                             var terms = objective.Compute(network, batch, epoch);
                             optimizer.zero_grad();
@@ -159,8 +184,12 @@ namespace Microsoft.ML.Autoencoder.Training
                     double trainingLoss = lossSum / rows;
                     if (!double.IsFinite(trainingLoss))
                         throw new InvalidOperationException($"Training diverged: the training loss of epoch {epoch} is {trainingLoss}. Lower the learning rate (now {learningRate:G3}), or check the input's scale.");
+                    if (TrainingChecks.FirstNonFiniteState(network) is string state)
+                        throw new InvalidOperationException($"Training diverged: after epoch {epoch} the network's '{state}' holds NaN or infinite values, although the training loss is {trainingLoss:G4}. Lower the learning rate (now {learningRate:G3}), or check the input's scale.");
 
-                    double? validationLoss = validationTensor is null ? null : Evaluate(network, validationTensor);
+                    double? validationLoss = validationTensor is null ? null : checks.Evaluate(network, validationTensor);
+                    if (validationLoss is double loss && !double.IsFinite(loss))
+                        throw new InvalidOperationException($"The validation loss of epoch {epoch} is {loss}, although the training loss is {trainingLoss:G4}: the network's outputs on the validation rows, or their errors, are not finite. Check that the validation data has the training data's scale, or lower the learning rate (now {learningRate:G3}).");
                     scheduler?.step();
                     var summary = new EpochSummary(epoch, trainingLoss, validationLoss, learningRate, epochTime.Elapsed.TotalSeconds,
                         regularizationSum / rows, divergenceSum / rows);
@@ -189,12 +218,17 @@ namespace Microsoft.ML.Autoencoder.Training
                         break;
                     }
                 }
+                Cancellation.ThrowIfCancelled(_host); // a cancellation during the last epoch
                 if (bestWeights is not null && history[^1].ValidationLoss > bestLoss)
                 {
                     int bestEpoch = history.First(h => h.ValidationLoss == bestLoss).Epoch;
                     channel.Info($"Restored the weights of epoch {bestEpoch}, whose validation loss {bestLoss:G6} was the lowest.");
                     Restore(network, bestWeights);
                 }
+                TrainingChecks.CheckOutputsAreFinite(network, trainTensor);
+                double finalLoss = checks.Evaluate(network, referenceRows);
+                if (!(finalLoss <= TrainingChecks.DivergenceFactor * referenceLoss))
+                    throw new InvalidOperationException($"Training diverged: after {history.Count} epochs the network reconstructs the training rows with a loss of {finalLoss:G4}, {finalLoss / referenceLoss:G3} times {referenceLoss:G4}, the larger of the untrained network's loss and a constant output's (more than {TrainingChecks.DivergenceFactor} times is divergence). Lower the learning rate (now {optimizer.ParamGroups.First().LearningRate:G3}), or check the input's scale.");
                 return history;
             }
             finally
@@ -208,23 +242,24 @@ namespace Microsoft.ML.Autoencoder.Training
             }
         }
 
-        /// <summary>The mean reconstruction loss over <paramref name="data"/>, in inference mode.</summary>
-        private double Evaluate(AutoencoderNetwork network, Tensor data)
+        /// <summary>
+        /// The fewest rows a mini-batch may hold (<see cref="AutoencoderNetwork.MinimumRowsPerBatch"/>); says once when the
+        /// last batch would hold fewer, so that those rows join the batch before it. Throws when no batch can hold enough.
+        /// </summary>
+        private long MinimumBatchRows(IChannel channel, AutoencoderNetwork network, long rows)
         {
-            network.eval();
-            double sum = 0;
-            long rows = data.shape[0];
-            using (torch.no_grad())
-            {
-                for (long start = 0; start < rows; start += AutoencoderModel.BatchSize)
-                {
-                    using var scope = torch.NewDisposeScope();
-                    long count = Math.Min(AutoencoderModel.BatchSize, rows - start);
-                    var batch = data.narrow(0, start, count);
-                    sum += network.RowLoss(network.DecodeToLogits(network.Encode(batch)), batch, _options.Loss).sum().item<float>();
-                }
-            }
-            return sum / rows;
+            int minimum = network.MinimumRowsPerBatch;
+            if (minimum == 1)
+                return 1;
+            const string why = "batch normalization cannot estimate a variance from a single value per channel (it would make every output NaN)";
+            if (_options.BatchSize < minimum)
+                throw new ArgumentOutOfRangeException(nameof(AutoencoderEstimator.Options.BatchSize), _options.BatchSize, $"The batch size must be at least {minimum} for this architecture: {why}.");
+            if (rows < minimum)
+                throw new InvalidOperationException($"The training data has {rows} row{(rows == 1 ? "" : "s")}, but this architecture trains on batches of at least {minimum}: {why}.");
+            long last = rows % _options.BatchSize;
+            if (last > 0 && last < minimum)
+                channel.Info($"The last mini-batch of each epoch would hold {last} row{(last == 1 ? "" : "s")} ({rows} training rows, batch size {_options.BatchSize}), too few for batch normalization: {(last == 1 ? "it is" : "they are")} trained with the batch before, of {_options.BatchSize + last} rows.");
+            return minimum;
         }
 
         /// <summary>Moves a CPU tensor to <paramref name="device"/>, disposing the CPU copy when it moved.</summary>
@@ -245,7 +280,8 @@ namespace Microsoft.ML.Autoencoder.Training
             }
             using (torch.no_grad())
             {
-                return network.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone());
+                // A clone made without gradient recording is already detached (no intermediate tensor to free).
+                return network.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.clone());
             }
         }
 
@@ -256,31 +292,6 @@ namespace Microsoft.ML.Autoencoder.Training
                 foreach (var (name, tensor) in network.state_dict())
                     tensor.copy_(weights[name]);
             }
-        }
-
-        private optim.Optimizer CreateOptimizer(AutoencoderNetwork network)
-        {
-            var options = _options;
-            var parameters = network.parameters().Where(parameter => parameter.requires_grad);
-            return options.Optimizer switch
-            {
-                OptimizerKind.Adam => optim.Adam(parameters, options.LearningRate, weight_decay: options.WeightDecay),
-                OptimizerKind.AdamW => optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay),
-                OptimizerKind.Sgd => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: options.Nesterov),
-                _ => throw new ArgumentOutOfRangeException(nameof(options.Optimizer), options.Optimizer, "Unknown optimizer."),
-            };
-        }
-
-        private optim.lr_scheduler.LRScheduler? CreateScheduler(optim.Optimizer optimizer)
-        {
-            var options = _options;
-            return options.LearningRateSchedule switch
-            {
-                LearningRateSchedule.Constant => null,
-                LearningRateSchedule.StepDecay => optim.lr_scheduler.StepLR(optimizer, options.LearningRateDecayEpochs, options.LearningRateDecayFactor),
-                LearningRateSchedule.Cosine => optim.lr_scheduler.CosineAnnealingLR(optimizer, options.MaximumNumberOfEpochs),
-                _ => throw new ArgumentOutOfRangeException(nameof(options.LearningRateSchedule), options.LearningRateSchedule, "Unknown learning-rate schedule."),
-            };
         }
     }
 }

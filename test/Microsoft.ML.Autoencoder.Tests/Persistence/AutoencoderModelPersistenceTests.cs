@@ -357,7 +357,7 @@ public sealed class AutoencoderModelPersistenceTests
 
         // The generator is process-wide: hold the lock trainings take, so tests training in parallel cannot
         // draw from it in between (the loader takes the same lock; it is reentrant).
-        lock (Microsoft.ML.Autoencoder.Training.AutoencoderTrainer.GlobalGeneratorLock)
+        lock (Microsoft.ML.Autoencoder.Architectures.AutoencoderNetwork.GlobalGeneratorLock)
         {
             torch.manual_seed(123);
             using var expected = torch.rand(8);
