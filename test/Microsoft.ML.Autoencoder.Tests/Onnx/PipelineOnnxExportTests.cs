@@ -141,6 +141,15 @@ namespace Microsoft.ML.Autoencoder.Tests.Onnx
             NumericAssert.Close(Column(expected, "Code"), (float[])outputs["Code.output"].Values);
         }
 
+        [SkippableFact]
+        public void ConvertToOnnx_NormalizeAutoencoderSdca_PassesOnnxChecker()
+        {
+            Skip.IfNot(OnnxChecker.IsAvailable, "python3 cannot import onnx: install Debian's python3-onnx to run ONNX's checker.");
+            var (ml, model, train, _) = Fit(new RecurrentArchitecture { Timesteps = 5, FeaturesPerStep = 4, HiddenSize = 6 });
+
+            OnnxChecker.AssertValid(new Dictionary<string, byte[]> { ["pipeline"] = Convert(ml, model, train) });
+        }
+
         private sealed class Unshifted
         {
             [VectorType(12)]
