@@ -43,7 +43,7 @@ namespace Microsoft.ML.Autoencoder.Tests.Onnx
                         TensorElementType.Float => result.GetTensorDataAsSpan<float>().ToArray(),
                         TensorElementType.UInt32 => result.GetTensorDataAsSpan<uint>().ToArray(),
                         TensorElementType.Int64 => result.GetTensorDataAsSpan<long>().ToArray(),
-                        var other => Array.Empty<object>(), // strings and other types: not compared by these tests
+                        _ => Array.Empty<object>(), // strings and other types: not compared by these tests
                     };
                     outputs[name] = (data, info.Shape);
                 }
