@@ -8,6 +8,7 @@ var root = new RootCommand("Microsoft.ML.Autoencoder samples.")
     Microsoft.ML.Autoencoder.Samples.Classify.ClassifyCommand.Create(),
     Microsoft.ML.Autoencoder.Samples.Generate.GenerateCommand.Create(),
     BasicsCommand.Create(),
+    Microsoft.ML.Autoencoder.Samples.Onnx.DeployEncoderCommand.Create(),
 };
 
 if (args.Length == 0)

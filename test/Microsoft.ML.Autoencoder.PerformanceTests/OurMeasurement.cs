@@ -85,6 +85,7 @@ internal static class OurMeasurement
         var testFloats = test.ToFloats();
         model.Encode(testFloats);
         var encodeSeconds = Enumerable.Range(0, Repetitions).Select(_ => AutoencoderBenchmark.Time(() => model.Encode(testFloats))).ToArray();
+        double onnxEncodeSeconds = OnnxEncoding.MedianSeconds(model, testFloats, test.Count, threads, Repetitions);
 
         var engine = ml.Model.CreatePredictionEngine<StreamingImages.Row, LatentRow>(model);
         var rows = Enumerable.Range(0, 100).Select(i => new StreamingImages.Row { Features = testFloats.AsSpan(i * 784, 784).ToArray() }).ToArray();
@@ -129,6 +130,7 @@ internal static class OurMeasurement
             CachedTransformSeconds: AutoencoderBenchmark.Median(cachedTransformSeconds),
             CachedSourceCursorSeconds: AutoencoderBenchmark.Median(cachedSourceSeconds),
             EncodeSeconds: AutoencoderBenchmark.Median(encodeSeconds),
+            OnnxEncodeSeconds: onnxEncodeSeconds,
             PredictP50Milliseconds: latencies[PredictionCount / 2],
             PredictP99Milliseconds: latencies[(int)(PredictionCount * 0.99)],
             PeakRssKilobytes: peakRss,

@@ -16,6 +16,7 @@ internal sealed record OurResult(
     double CachedTransformSeconds,
     double CachedSourceCursorSeconds,
     double EncodeSeconds,
+    double OnnxEncodeSeconds,
     double PredictP50Milliseconds,
     double PredictP99Milliseconds,
     long PeakRssKilobytes,

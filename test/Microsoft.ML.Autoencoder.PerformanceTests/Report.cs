@@ -74,7 +74,7 @@ internal static class Report
             text.AppendLine($"Every run ({settings.Repeat} per configuration, interleaved; the tables show each configuration's median run): s/epoch (median of epochs 2..N) / peak RSS, MB:");
             text.AppendLine();
             foreach (var runs in oursRuns)
-                text.AppendLine($"- ours, {runs[0].TorchThreads} libtorch thread(s): {string.Join("; ", runs.Select(r => $"{EpochMedian(r):F3} / {r.PeakRssKilobytes / 1024.0:F0}"))}; Transform over the cached rows, s: {string.Join(", ", runs.Select(r => r.CachedTransformSeconds.ToString("F4", CultureInfo.InvariantCulture)))}; read of the training column, s: {string.Join(", ", runs.Select(r => r.ReadSeconds?.ToString("F3", CultureInfo.InvariantCulture) ?? "?"))}");
+                text.AppendLine($"- ours, {runs[0].TorchThreads} libtorch thread(s): {string.Join("; ", runs.Select(r => $"{EpochMedian(r):F3} / {r.PeakRssKilobytes / 1024.0:F0}"))}; Transform over the cached rows, s: {string.Join(", ", runs.Select(r => r.CachedTransformSeconds.ToString("F4", CultureInfo.InvariantCulture)))}; read of the training column, s: {string.Join(", ", runs.Select(r => r.ReadSeconds?.ToString("F3", CultureInfo.InvariantCulture) ?? "?"))}; ONNX Runtime encode, s: {string.Join(", ", runs.Select(r => r.OnnxEncodeSeconds.ToString("F4", CultureInfo.InvariantCulture)))}");
             foreach (var runs in peerRuns)
                 text.AppendLine($"- PyTorch, {PeerConfiguration(runs[0])}: {string.Join("; ", runs.Select(r => $"{r.MedianEpochSeconds:F3} / {r.PeakRssKilobytes / 1024.0:F0}"))}; encode of the held-out rows, s: {string.Join(", ", runs.Select(r => r.EncodeSeconds.ToString("F4", CultureInfo.InvariantCulture)))}");
             text.AppendLine();
@@ -106,6 +106,7 @@ internal static class Report
         }
         text.AppendLine($"- Fit took {bestOurs.FitSeconds:F2} s in all.");
         text.AppendLine($"- Transform of the held-out rows: Encode of a float array takes {bestOurs.EncodeSeconds:F4} s. Through the cursor over the rows in memory (ML.NET's cache) {bestOurs.CachedTransformSeconds:F4} s, of which reading the cache costs {bestOurs.CachedSourceCursorSeconds:F4} s on its own; over the streaming source {bestOurs.TransformSeconds:F4} s, of which the source costs {bestOurs.TestSourceCursorSeconds:F4} s. What remains beyond Encode and the source ({Math.Max(0, bestOurs.CachedTransformSeconds - bestOurs.CachedSourceCursorSeconds - bestOurs.EncodeSeconds):F4} s in memory) is the cursor's own work: copying each row into the batch and serving each row's latent vector.");
+        text.AppendLine($"- The exported encoder in ONNX Runtime (`SaveEncoderAsOnnx`, docs/onnx.md; as many intra-op threads as libtorch's), all held-out rows in one batch: {bestOurs.OnnxEncodeSeconds:F4} s, {bestOurs.OnnxEncodeSeconds / bestOurs.CachedTransformSeconds:F2}x the TorchSharp Transform over the rows in memory and {bestOurs.OnnxEncodeSeconds / bestOurs.EncodeSeconds:F2}x its Encode of the float array.");
         text.AppendLine();
 
         text.AppendLine($"The bound: one epoch is about {flopsPerEpoch / 1e9:F2} GFLOP (forward + backward = 3 x forward matrix products); at the GEMM speeds below it cannot take less than:");

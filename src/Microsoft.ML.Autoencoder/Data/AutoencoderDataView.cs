@@ -6,7 +6,7 @@ using Microsoft.ML.Autoencoder.Model;
 namespace Microsoft.ML.Autoencoder.Data
 {
     /// <summary>The lazy output of <see cref="AutoencoderTransformer.Transform"/>.</summary>
-    internal sealed class AutoencoderDataView : IDataView
+    internal sealed partial class AutoencoderDataView : IDataView
     {
         private readonly AutoencoderModel _model;
         private readonly IDataView _source;

@@ -6,6 +6,8 @@ using System.Runtime.CompilerServices;
 [assembly: IgnoresAccessChecksTo("Microsoft.ML.Core")]
 [assembly: IgnoresAccessChecksTo("Microsoft.ML.Data")]
 [assembly: IgnoresAccessChecksTo("Microsoft.ML.DataView")]
+// Onnx/StandaloneOnnxExport.cs builds models with the ONNX converter's internal context.
+[assembly: IgnoresAccessChecksTo("Microsoft.ML.OnnxConverter")]
 
 namespace System.Runtime.CompilerServices
 {

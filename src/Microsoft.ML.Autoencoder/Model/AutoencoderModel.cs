@@ -122,6 +122,30 @@ namespace Microsoft.ML.Autoencoder.Model
             }
         }
 
+        /// <summary>
+        /// Copies the network's floating-point state (parameters and buffers such as BatchNorm's running statistics) to
+        /// managed arrays, by <c>state_dict</c> name, with each tensor's shape (the ONNX export reads its weights from it).
+        /// </summary>
+        public IReadOnlyDictionary<string, (float[] Values, long[] Shape)> CopyState()
+        {
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                using var noGrad = torch.no_grad();
+                using var scope = torch.NewDisposeScope();
+                var state = new Dictionary<string, (float[] Values, long[] Shape)>(StringComparer.Ordinal);
+                foreach (var (name, tensor) in _network.state_dict())
+                {
+                    if (tensor.dtype != ScalarType.Float32)
+                        continue;
+                    var values = new float[tensor.numel()];
+                    TensorConversion.CopyTo(tensor, values);
+                    state[name] = (values, tensor.shape);
+                }
+                return state;
+            }
+        }
+
         /// <summary>Writes the model for <c>mlContext.Model.Save</c> (see <see cref="AutoencoderModelSerializer"/>).</summary>
         public void Save(ModelSaveContext ctx)
         {
