@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.IO;
 using Microsoft.ML.Data;
 
@@ -66,6 +67,38 @@ namespace Microsoft.ML.Autoencoder
                 _ => throw new InvalidDataException($"Unknown autoencoder architecture kind {(int)kind}; the model may come from a newer version of Microsoft.ML.Autoencoder."),
             };
         }
+
+        /// <summary>Writes a count-prefixed list of sizes (hidden layers, filter counts).</summary>
+        private protected static void WriteSizes(BinaryWriter writer, IReadOnlyList<int> sizes)
+        {
+            writer.Write(sizes.Count);
+            foreach (int size in sizes)
+                writer.Write(size);
+        }
+
+        /// <summary>Reads a list written by <see cref="WriteSizes"/>; <paramref name="what"/> names it in the error.</summary>
+        /// <exception cref="InvalidDataException">The count is negative or beyond any real architecture's (1024).</exception>
+        private protected static int[] ReadSizes(BinaryReader reader, string what)
+        {
+            int count = reader.ReadInt32();
+            if (count < 0 || count > 1024)
+                throw new InvalidDataException($"Corrupt architecture: {count} {what}.");
+            var sizes = new int[count];
+            for (int i = 0; i < count; i++)
+                sizes[i] = reader.ReadInt32();
+            return sizes;
+        }
+
+        /// <summary>Writes a presence flag, then the value when it is present.</summary>
+        private protected static void WriteOptional(BinaryWriter writer, int? value)
+        {
+            writer.Write(value.HasValue);
+            if (value is int given)
+                writer.Write(given);
+        }
+
+        /// <summary>Reads a value written by <see cref="WriteOptional"/>.</summary>
+        private protected static int? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadInt32() : null;
 
         /// <summary>The kind tags of saved architectures.</summary>
         private protected enum ArchitectureKind

@@ -160,9 +160,7 @@ namespace Microsoft.ML.Autoencoder
             WriteOptional(writer, Channels);
             WriteOptional(writer, Height);
             WriteOptional(writer, Width);
-            writer.Write(FilterCounts.Count);
-            foreach (int count in FilterCounts)
-                writer.Write(count);
+            WriteSizes(writer, FilterCounts);
             writer.Write(KernelSize);
             writer.Write(Stride);
             writer.Write((int)Activation);
@@ -177,13 +175,7 @@ namespace Microsoft.ML.Autoencoder
                 Height = ReadOptional(reader),
                 Width = ReadOptional(reader),
             };
-            int count = reader.ReadInt32();
-            if (count < 0 || count > 1024)
-                throw new InvalidDataException($"Corrupt convolutional architecture: {count} convolutions.");
-            var filters = new int[count];
-            for (int i = 0; i < count; i++)
-                filters[i] = reader.ReadInt32();
-            architecture.FilterCounts = filters;
+            architecture.FilterCounts = ReadSizes(reader, "convolutions");
             architecture.KernelSize = reader.ReadInt32();
             architecture.Stride = reader.ReadInt32();
             architecture.Activation = (ActivationFunction)reader.ReadInt32();
@@ -208,14 +200,5 @@ namespace Microsoft.ML.Autoencoder
             if (value is int given && given <= 0)
                 throw new ArgumentOutOfRangeException(optionName, given, "The value must be positive, or null to take it from the input column.");
         }
-
-        internal static void WriteOptional(BinaryWriter writer, int? value)
-        {
-            writer.Write(value.HasValue);
-            if (value is int given)
-                writer.Write(given);
-        }
-
-        internal static int? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadInt32() : null;
     }
 }

@@ -71,8 +71,8 @@ namespace Microsoft.ML.Autoencoder
 
         internal static DenseArchitecture ReadSettings(BinaryReader reader)
         {
-            var hidden = ReadSizes(reader);
-            var decoder = reader.ReadBoolean() ? ReadSizes(reader) : null;
+            var hidden = ReadSizes(reader, "hidden layers");
+            var decoder = reader.ReadBoolean() ? ReadSizes(reader, "decoder hidden layers") : null;
             return new DenseArchitecture
             {
                 HiddenSizes = hidden,
@@ -81,24 +81,6 @@ namespace Microsoft.ML.Autoencoder
                 Dropout = reader.ReadSingle(),
                 BatchNormalization = reader.ReadBoolean(),
             };
-        }
-
-        private static void WriteSizes(BinaryWriter writer, IReadOnlyList<int> sizes)
-        {
-            writer.Write(sizes.Count);
-            foreach (int size in sizes)
-                writer.Write(size);
-        }
-
-        private static int[] ReadSizes(BinaryReader reader)
-        {
-            int count = reader.ReadInt32();
-            if (count < 0 || count > 1024)
-                throw new InvalidDataException($"Corrupt architecture: {count} hidden layers.");
-            var sizes = new int[count];
-            for (int i = 0; i < count; i++)
-                sizes[i] = reader.ReadInt32();
-            return sizes;
         }
 
         internal override AutoencoderArchitecture Clone() => new DenseArchitecture

@@ -94,8 +94,8 @@ namespace Microsoft.ML.Autoencoder
 
         private protected override void WriteSettings(BinaryWriter writer)
         {
-            ConvolutionalArchitecture.WriteOptional(writer, Timesteps);
-            ConvolutionalArchitecture.WriteOptional(writer, FeaturesPerStep);
+            WriteOptional(writer, Timesteps);
+            WriteOptional(writer, FeaturesPerStep);
             writer.Write((int)Cell);
             writer.Write(HiddenSize);
             writer.Write(Layers);
@@ -103,8 +103,8 @@ namespace Microsoft.ML.Autoencoder
 
         internal static RecurrentArchitecture ReadSettings(BinaryReader reader) => new RecurrentArchitecture
         {
-            Timesteps = ConvolutionalArchitecture.ReadOptional(reader),
-            FeaturesPerStep = ConvolutionalArchitecture.ReadOptional(reader),
+            Timesteps = ReadOptional(reader),
+            FeaturesPerStep = ReadOptional(reader),
             Cell = (RecurrentCell)reader.ReadInt32(),
             HiddenSize = reader.ReadInt32(),
             Layers = reader.ReadInt32(),
