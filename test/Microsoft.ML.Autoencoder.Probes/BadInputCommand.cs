@@ -16,7 +16,7 @@ namespace Microsoft.ML.Autoencoder.Probes;
 internal static class BadInputCommand
 {
     /// <summary>Every case, area by area. Add an area by adding its table here.</summary>
-    private static IEnumerable<BadInputCase> Cases() => ModelFileCases.Create();
+    private static IEnumerable<BadInputCase> Cases() => ModelFileCases.Create().Concat(DataAndOptionCases.Create());
 
     public static System.CommandLine.Command Create()
     {

@@ -70,7 +70,7 @@ internal static class ModelFileCases
             Entry(dense, e => SetInt(e, StateStart(e), 1 << 30), reseal: true));
         yield return Case("a string id past the string table, digest recomputed", typeof(FormatException), "but the entry's string table has",
             Entry(dense, e => SetInt(e, ModelEntryBytes.HeaderSize + 8, 1000), reseal: true));
-        yield return Case("version fields lowered to 0x00010002", typeof(FormatException), "32 bytes follow the training history",
+        yield return Case("version fields lowered to 0x00010002", typeof(FormatException), "36 bytes follow the training history",
             Entry(dense, e =>
             {
                 SetInt(e, ModelEntryBytes.ModelVerWritten, 0x00010002);
@@ -104,11 +104,11 @@ internal static class ModelFileCases
         return copy.ToArray();
     }
 
-    /// <summary>The zip with its autoencoder entry rewritten in format 0x00010002: the same layout without the digest.</summary>
+    /// <summary>The zip with its autoencoder entry rewritten in format 0x00010002: the same layout without the scoring policy and the digest.</summary>
     private static byte[] VariantsFormat(byte[] zip) => ModelEntryBytes.RewriteAutoencoderEntry(zip, entry =>
     {
         byte[] block = ModelEntryBytes.ModelBlock(entry);
-        var result = ModelEntryBytes.ReplaceModelBlock(entry, block[..^ModelEntryBytes.DigestSize]);
+        var result = ModelEntryBytes.ReplaceModelBlock(entry, block[..^(sizeof(int) + ModelEntryBytes.DigestSize)]);
         BitConverter.TryWriteBytes(result.AsSpan(ModelEntryBytes.ModelVerWritten), 0x00010002);
         BitConverter.TryWriteBytes(result.AsSpan(ModelEntryBytes.ModelVerReadable), 0x00010002);
         return result;
