@@ -6,8 +6,10 @@ namespace Microsoft.ML.Autoencoder.Platform
     /// <summary>
     /// Asks Linux to back a large, not yet touched buffer with transparent huge pages (<c>madvise(MADV_HUGEPAGE)</c>),
     /// so that writing the training data into fresh memory takes one page fault per 2 MB instead of one per 4 KB:
-    /// on this project's virtual machines the 4 KB faults of a 188 MB buffer cost more than the copy itself. Only
-    /// advice: ignored where transparent huge pages are off, on other systems, or if the call fails.
+    /// on this project's virtual machines the 4 KB faults of a 188 MB buffer cost more than the copy itself (measured in
+    /// the benchmark, reading 60k x 784 floats in a fresh process: 0.28-0.35 s before, 0.14-0.2 s after). Only advice,
+    /// and only for the library's own buffers (nothing process-wide): ignored where transparent huge pages are off, on
+    /// other systems, or if the call fails.
     /// </summary>
     internal static class HugePages
     {

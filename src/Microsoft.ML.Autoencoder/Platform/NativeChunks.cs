@@ -3,7 +3,12 @@ using System.Collections.Generic;
 
 namespace Microsoft.ML.Autoencoder.Platform
 {
-    /// <summary>Fixed-size float chunks in native memory, freed as they are moved out or on dispose.</summary>
+    /// <summary>
+    /// Fixed-size float chunks in native memory, freed as they are moved out or on dispose: how a source of unknown length
+    /// is read (<see cref="Data.FeatureMatrix"/>). Each chunk (48 MB) is above glibc's largest mmap threshold, so freeing
+    /// one returns its pages at once and the peak stays near one copy of the data, not two (managed chunks would stay
+    /// resident until a collection; growing one array by doubling touches several times the data's size).
+    /// </summary>
     internal sealed class NativeChunks : IDisposable
     {
         private readonly List<NativeBuffer> _chunks = new();
