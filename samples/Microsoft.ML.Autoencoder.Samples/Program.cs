@@ -7,6 +7,7 @@ var root = new RootCommand("Microsoft.ML.Autoencoder samples.")
     CompareCommand.Create(),
     Microsoft.ML.Autoencoder.Samples.Classify.ClassifyCommand.Create(),
     Microsoft.ML.Autoencoder.Samples.Generate.GenerateCommand.Create(),
+    Microsoft.ML.Autoencoder.Samples.Detect.DetectCommand.Create(),
 };
 
 if (args.Length == 0)

@@ -46,6 +46,9 @@ namespace Microsoft.ML.Autoencoder
             /// <summary>The default number of rows per mini-batch.</summary>
             public const int BatchSize = 64;
 
+            /// <summary>The default dropout after each hidden layer in training (PyOD's AutoEncoder's).</summary>
+            public const float Dropout = 0.2f;
+
             /// <summary>The default weight decay (PyOD's AutoEncoder's).</summary>
             public const float WeightDecay = 1e-5f;
 
@@ -64,14 +67,16 @@ namespace Microsoft.ML.Autoencoder
 
             /// <summary>
             /// A new set of the autoencoder options the detector trains with by default: a dense network with one hidden
-            /// layer of <see cref="HiddenSize"/> units, identity output (the features are standardized), mean squared error,
-            /// Adam with <see cref="WeightDecay"/>, batches of <see cref="BatchSize"/>, up to <see cref="MaximumNumberOfEpochs"/>
-            /// epochs with early stopping. Start from these to change one setting.
+            /// layer of <see cref="HiddenSize"/> units followed by batch normalization and <see cref="Dropout"/> (PyOD's
+            /// regularization: without it, scores on the Shuttle benchmark varied from 0.84 to 0.99 AUC between splits and
+            /// settings), identity output (the features are standardized), mean squared error, Adam with
+            /// <see cref="WeightDecay"/>, batches of <see cref="BatchSize"/>, up to <see cref="MaximumNumberOfEpochs"/> epochs
+            /// with early stopping. Start from these to change one setting.
             /// </summary>
             /// <returns>Options of its own for each call.</returns>
             public static AutoencoderEstimator.Options CreateAutoencoderOptions() => new AutoencoderEstimator.Options
             {
-                Architecture = new DenseArchitecture { HiddenSizes = new[] { HiddenSize } },
+                Architecture = new DenseArchitecture { HiddenSizes = new[] { HiddenSize }, BatchNormalization = true, Dropout = Dropout },
                 OutputActivation = OutputActivation.Identity,
                 Loss = ReconstructionLoss.MeanSquaredError,
                 WeightDecay = WeightDecay,

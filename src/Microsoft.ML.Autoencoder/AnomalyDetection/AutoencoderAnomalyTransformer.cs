@@ -23,13 +23,13 @@ namespace Microsoft.ML.Autoencoder
     /// naming the row and the column.
     /// </para>
     /// <para>
-    /// <see cref="WithThreshold"/> gives a detector with another threshold (ML.NET's <c>ChangeModelThreshold</c> takes only
+    /// <see cref="WithThreshold(float)"/> gives a detector with another threshold (ML.NET's <c>ChangeModelThreshold</c> takes only
     /// its own <c>AnomalyPredictionTransformer</c>; see docs/design.md). Save and load it with <c>mlContext.Model.Save</c>/<c>Load</c>:
     /// the autoencoder, the standardization, the threshold, the normalization and the explanation settings are all saved.
     /// </para>
     /// <para>
     /// Native memory: the autoencoder's network is freed when this detector, every detector made from it by
-    /// <see cref="WithThreshold"/> and every <c>PredictionEngine</c> made from any of them have been disposed (each engine
+    /// <see cref="WithThreshold(float)"/> and every <c>PredictionEngine</c> made from any of them have been disposed (each engine
     /// disposes its model once, so the detector counts them, as <see cref="AutoencoderTransformer"/> does).
     /// </para>
     /// </remarks>
@@ -130,6 +130,40 @@ namespace Microsoft.ML.Autoencoder
                 throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be a finite score.");
             _lease.Hold();
             return new AutoencoderAnomalyTransformer(_model.WithThreshold(AnomalyThresholdFit.Explicit(threshold)), _lease);
+        }
+
+        /// <summary>
+        /// Returns a detector that shares this one's autoencoder but with a threshold fitted by <paramref name="method"/> on
+        /// the scores of <paramref name="data"/>'s rows (for example the training rows again, to try another rule without
+        /// training again, or held-out rows believed to be like the training rows). The normalized score keeps the training
+        /// statistics. Dispose it too.
+        /// </summary>
+        /// <param name="data">The rows to fit the threshold on: the feature column as in training.</param>
+        /// <param name="method">The threshold method.</param>
+        /// <param name="contamination">With <see cref="AnomalyThresholdMethod.Contamination"/>: the expected share of anomalies, in (0, 0.5].</param>
+        /// <param name="deviationMultiplier">With <see cref="AnomalyThresholdMethod.MedianAbsoluteDeviation"/>: k, positive.</param>
+        /// <returns>The new detector.</returns>
+        /// <exception cref="ArgumentException"><paramref name="method"/> is <see cref="AnomalyThresholdMethod.Explicit"/> (use <see cref="WithThreshold(float)"/>).</exception>
+        /// <exception cref="InvalidOperationException">The data is empty, or a row has a NaN or infinite value (the row is named).</exception>
+        public AutoencoderAnomalyTransformer WithThreshold(IDataView data, AnomalyThresholdMethod method,
+            double contamination = AutoencoderAnomalyTrainer.Defaults.Contamination, double deviationMultiplier = AutoencoderAnomalyTrainer.Defaults.DeviationMultiplier)
+        {
+            if (data is null)
+                throw new ArgumentNullException(nameof(data));
+            if (!Enum.IsDefined(method))
+                throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown threshold method.");
+            if (method == AnomalyThresholdMethod.Explicit)
+                throw new ArgumentException("An explicit threshold is not fitted on data: use WithThreshold(float).", nameof(method));
+            if (!(contamination > 0 && contamination <= 0.5))
+                throw new ArgumentOutOfRangeException(nameof(contamination), contamination, "The contamination (the expected share of anomalies) must be in (0, 0.5].");
+            if (!(deviationMultiplier > 0 && double.IsFinite(deviationMultiplier)))
+                throw new ArgumentOutOfRangeException(nameof(deviationMultiplier), deviationMultiplier, "The deviation multiplier must be positive and finite.");
+            GetOutputSchema(data.Schema);
+            var rows = FeatureMatrix.Read(data, FeatureColumnName, FeatureCount, requireUnitInterval: false, "data to fit the threshold on");
+            var scores = GetScores(rows.RowCount * FeatureCount == rows.Values.Length ? rows.Values : rows.Values.AsSpan(0, rows.RowCount * FeatureCount).ToArray());
+            var threshold = AnomalyThresholdFit.Fit(method, scores, contamination, deviationMultiplier, float.NaN);
+            _lease.Hold();
+            return new AutoencoderAnomalyTransformer(_model.WithThreshold(threshold), _lease);
         }
 
         /// <summary>Returns the schema of <see cref="Transform"/>'s output: the input columns plus the output columns.</summary>
@@ -245,7 +279,7 @@ namespace Microsoft.ML.Autoencoder
 
         /// <summary>
         /// Releases one hold on the autoencoder's network: the detector's own, that of a detector made by
-        /// <see cref="WithThreshold"/>, or that of a <c>PredictionEngine</c>. The last release frees it.
+        /// <see cref="WithThreshold(float)"/>, or that of a <c>PredictionEngine</c>. The last release frees it.
         /// </summary>
         public void Dispose() => _lease.Release();
     }
