@@ -8,6 +8,7 @@ var root = new RootCommand("Microsoft.ML.Autoencoder samples.")
     Microsoft.ML.Autoencoder.Samples.Classify.ClassifyCommand.Create(),
     Microsoft.ML.Autoencoder.Samples.Generate.GenerateCommand.Create(),
     Microsoft.ML.Autoencoder.Samples.Detect.DetectCommand.Create(),
+    Microsoft.ML.Autoencoder.Samples.Detect.AnomalySample.Create(),
 };
 
 if (args.Length == 0)

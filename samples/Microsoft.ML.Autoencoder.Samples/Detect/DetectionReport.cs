@@ -77,7 +77,7 @@ internal static class DetectionReport
     /// <summary>Histograms of the detector's test scores (log scale), normal rows and outliers apart, with its threshold.</summary>
     private static PlotModel HistogramPlot(string dataSet, RunResult run)
     {
-        var model = PlotStyle.CreateModel($"Detector scores: {dataSet}", $"first run; test rows; threshold {run.Threshold:G4} (median + 3 MAD, fitted on training scores)");
+        var model = PlotStyle.CreateModel($"Detector scores: {dataSet}", $"first run; test rows; the default threshold {run.Threshold:G4}, fitted on the training scores");
         var logs = run.Scores!.Select(s => Math.Log10(Math.Max(s, 1e-12))).ToArray();
         double low = logs.Min(), high = Math.Max(logs.Max(), Math.Log10(run.Threshold)) + 1e-9;
         const int bins = 60;

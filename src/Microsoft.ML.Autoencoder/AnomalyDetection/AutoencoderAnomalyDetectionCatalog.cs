@@ -10,8 +10,8 @@ namespace Microsoft.ML
         /// <summary>
         /// Creates an <see cref="AutoencoderAnomalyTrainer"/>: it standardizes <paramref name="featureColumnName"/>, trains
         /// a dense autoencoder on it and scores rows by their reconstruction error (<c>Score</c>, higher is more anomalous),
-        /// with <c>PredictedLabel</c> true above a threshold fitted automatically on the training scores (median + 3 MAD
-        /// of their logarithms; see <see cref="AnomalyThresholdMethod"/>).
+        /// with <c>PredictedLabel</c> true above a threshold fitted automatically on the training scores (a two-component
+        /// Gaussian mixture of their logarithms; see <see cref="AnomalyThresholdMethod"/>).
         /// </summary>
         /// <param name="catalog">The anomaly-detection trainers' catalog.</param>
         /// <param name="featureColumnName">The feature column: a known-size vector of floats, raw.</param>
