@@ -27,24 +27,30 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
             int d = model.FeatureCount, latent = model.LatentDimension;
             var description = model.Description;
             bool variational = description.ScoreKind != AnomalyScoreKind.ReconstructionError;
+            bool top = isActive(AnomalyOutputKind.TopContributors) || isActive(AnomalyOutputKind.TopContributorNames);
+            bool contributions = isActive(AnomalyOutputKind.FeatureContributions);
             Input = AlignedBufferPool.Rent(capacity * d, out int offset);
             InputOffset = offset;
-            ForwardOutputs = new ForwardOutputs(
-                Latent: variational ? new float[capacity * latent] : null,
-                LogVariance: variational ? new float[capacity * latent] : null,
-                Reconstruction: new float[capacity * d]);
-            SquaredErrors = new float[capacity * d];
+            // Without an explanation, the plain score is the autoencoder's own mean squared error per row, computed by
+            // libtorch (no reconstruction copied out); otherwise the squared errors of every feature are needed.
+            ScoresFromModel = !variational && !top && !contributions && model.Autoencoder.Loss == ReconstructionLoss.MeanSquaredError;
+            ForwardOutputs = ScoresFromModel
+                ? new ForwardOutputs(Errors: new float[capacity])
+                : new ForwardOutputs(
+                    Latent: variational ? new float[capacity * latent] : null,
+                    LogVariance: variational ? new float[capacity * latent] : null,
+                    Reconstruction: new float[capacity * d]);
+            SquaredErrors = ScoresFromModel ? Array.Empty<float>() : new float[capacity * d];
             if (description.ScoreKind == AnomalyScoreKind.ReconstructionProbability)
             {
                 SampledLatent = new float[capacity * latent];
                 Decoded = new float[capacity * d];
             }
-            bool top = isActive(AnomalyOutputKind.TopContributors) || isActive(AnomalyOutputKind.TopContributorNames);
             Outputs = new AnomalyOutputs(
                 new float[capacity],
                 new bool[capacity],
                 isActive(AnomalyOutputKind.NormalizedScore) ? new float[capacity] : null,
-                isActive(AnomalyOutputKind.FeatureContributions) ? new float[capacity * d] : null,
+                contributions ? new float[capacity * d] : null,
                 top ? new int[capacity * description.TopContributorCount] : null);
         }
 
@@ -56,6 +62,9 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
         public int InputOffset { get; }
 
         public ForwardOutputs ForwardOutputs { get; }
+
+        /// <summary>Whether the scores are the autoencoder's row errors as libtorch computes them (see the constructor).</summary>
+        public bool ScoresFromModel { get; }
 
         public float[] SquaredErrors { get; }
 

@@ -38,6 +38,13 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
             var input = batch.Input;
             int offset = batch.InputOffset;
             model.Forward(new ForwardInput(input, offset, rowCount, IsAligned: true), batch.ForwardOutputs);
+            if (batch.ScoresFromModel)
+            {
+                var rowErrors = batch.ForwardOutputs.Errors!;
+                for (int i = 0; i < rowCount; i++)
+                    SetScore(batch.Outputs, i, rowErrors[i]);
+                return;
+            }
 
             float[] errors = batch.SquaredErrors;
             var reconstruction = batch.ForwardOutputs.Reconstruction!;
@@ -76,11 +83,7 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
                     }
                     score += description.Beta * divergence / d;
                 }
-                float value = (float)score;
-                outputs.Scores[i] = value;
-                outputs.Labels[i] = value > description.Threshold.Value;
-                if (outputs.NormalizedScores is float[] normalized)
-                    normalized[i] = description.TrainingScores.Normalize(description.ScoreNormalization, value);
+                SetScore(outputs, i, (float)score);
                 if (outputs.Contributions is float[] contributions)
                 {
                     var shares = contributions.AsSpan(i * d, d);
@@ -90,6 +93,15 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
                 if (outputs.TopContributors is int[] top)
                     SelectTop(e, top.AsSpan(i * description.TopContributorCount, description.TopContributorCount));
             }
+        }
+
+        private void SetScore(AnomalyOutputs outputs, int row, float score)
+        {
+            var description = Description;
+            outputs.Scores[row] = score;
+            outputs.Labels[row] = score > description.Threshold.Value;
+            if (outputs.NormalizedScores is float[] normalized)
+                normalized[row] = description.TrainingScores.Normalize(description.ScoreNormalization, score);
         }
 
         /// <summary>

@@ -31,6 +31,14 @@ namespace Microsoft.ML.Autoencoder
             /// <summary>The default k of <see cref="AnomalyThresholdMethod.MedianAbsoluteDeviation"/>: 3 robust standard deviations.</summary>
             public const double DeviationMultiplier = 3;
 
+            /// <summary>
+            /// The default robust-training fraction: after training, the 10% of training rows with the highest scores (PyOD's
+            /// default contamination) are left out and training continues on the rest. Measured with the other defaults, it
+            /// raised the mean AUC on Shuttle (3 splits) from 0.988 to 0.995 and on Ionosphere (10 splits) from 0.947 to 0.952
+            /// (docs/anomaly-detection.md).
+            /// </summary>
+            public const double RobustTrainingFraction = 0.1;
+
             /// <summary>The default number of top contributors the explanation names.</summary>
             public const int TopContributorCount = 3;
 

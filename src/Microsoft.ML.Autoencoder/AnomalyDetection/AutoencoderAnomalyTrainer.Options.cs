@@ -76,10 +76,11 @@ namespace Microsoft.ML.Autoencoder
 
             /// <summary>
             /// Robust training, for training data that contains the anomalies: after training, the fraction of training rows
-            /// with the highest scores is left out and training continues, from the trained weights, on the rest. 0 (the
-            /// default) turns it off; at most 0.5. docs/anomaly-detection.md measures what it does.
+            /// with the highest scores is left out and training continues, from the trained weights, on the rest (the
+            /// second phase trains as long as the first may). 0 turns it off; at most 0.5; by default
+            /// <see cref="Defaults.RobustTrainingFraction"/>. docs/anomaly-detection.md measures what it does.
             /// </summary>
-            public double RobustTrainingFraction { get; set; }
+            public double RobustTrainingFraction { get; set; } = Defaults.RobustTrainingFraction;
 
             /// <summary>
             /// The latent dimension; <see langword="null"/> (the default) lets the detector choose it from the feature count

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace Microsoft.ML.Autoencoder.AnomalyDetection
 {
@@ -9,10 +10,13 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
     /// </summary>
     internal sealed class Standardization
     {
+        private readonly float[] _inverseScale;
+
         public Standardization(float[] mean, float[] scale)
         {
             Mean = mean;
             Scale = scale;
+            _inverseScale = Array.ConvertAll(scale, s => 1f / s);
         }
 
         /// <summary>The training mean of each feature.</summary>
@@ -56,11 +60,15 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
             return new Standardization(meanOut, scale);
         }
 
-        /// <summary>Standardizes one row in place.</summary>
+        /// <summary>Standardizes one row in place: (x - mean) times the scale's inverse, vectorized (training and scoring both call this).</summary>
         public void Apply(Span<float> row)
         {
-            for (int j = 0; j < row.Length; j++)
-                row[j] = (row[j] - Mean[j]) / Scale[j];
+            ReadOnlySpan<float> mean = Mean, inverse = _inverseScale;
+            int j = 0;
+            for (; j <= row.Length - Vector<float>.Count; j += Vector<float>.Count)
+                ((new Vector<float>(row.Slice(j)) - new Vector<float>(mean.Slice(j))) * new Vector<float>(inverse.Slice(j))).CopyTo(row.Slice(j));
+            for (; j < row.Length; j++)
+                row[j] = (row[j] - mean[j]) * inverse[j];
         }
     }
 }
