@@ -9,6 +9,8 @@ var root = new RootCommand("Microsoft.ML.Autoencoder samples.")
     Microsoft.ML.Autoencoder.Samples.Generate.GenerateCommand.Create(),
     BasicsCommand.Create(),
     Microsoft.ML.Autoencoder.Samples.Onnx.DeployEncoderCommand.Create(),
+    Microsoft.ML.Autoencoder.Samples.Detect.DetectCommand.Create(),
+    Microsoft.ML.Autoencoder.Samples.Detect.AnomalySample.Create(),
 };
 
 if (args.Length == 0)

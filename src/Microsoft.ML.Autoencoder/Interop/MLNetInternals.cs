@@ -23,6 +23,15 @@ namespace Microsoft.ML.Autoencoder.Interop
             return ((IInternalCatalog)catalog).Environment;
         }
 
+        /// <summary>The environment (the <see cref="MLContext"/>) behind <c>mlContext.AnomalyDetection.Trainers</c>.</summary>
+        /// <param name="catalog">The catalog an extension method was called on.</param>
+        /// <returns>The catalog's host environment.</returns>
+        internal static IHostEnvironment GetEnvironment(AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog)
+        {
+            Contracts.CheckValue(catalog, nameof(catalog));
+            return ((IInternalCatalog)catalog).Environment;
+        }
+
         /// <summary>Creates a column of an estimator's output schema shape (its constructor is internal).</summary>
         /// <param name="name">The column name.</param>
         /// <param name="kind">Scalar, fixed-size vector or variable-size vector.</param>

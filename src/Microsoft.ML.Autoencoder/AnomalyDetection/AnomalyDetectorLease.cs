@@ -1,0 +1,47 @@
+using System;
+using System.Threading;
+
+namespace Microsoft.ML.Autoencoder.AnomalyDetection
+{
+    /// <summary>
+    /// Who may still use a detector's autoencoder: every transformer made from it (the trained one and those of
+    /// <c>WithThreshold</c>) and every row mapper handed out (one per <c>PredictionEngine</c>) hold it once; each
+    /// <c>Dispose</c> releases one hold, and the last frees the autoencoder's network (as <see cref="AutoencoderTransformer"/>
+    /// counts its engines).
+    /// </summary>
+    internal sealed class AnomalyDetectorLease
+    {
+        private readonly AutoencoderTransformer _autoencoder;
+        private int _holds = 1;
+
+        public AnomalyDetectorLease(AutoencoderTransformer autoencoder) => _autoencoder = autoencoder;
+
+        /// <summary>Adds a hold; throws when the network was freed.</summary>
+        public void Hold()
+        {
+            int holds;
+            do
+            {
+                holds = Volatile.Read(ref _holds);
+                if (holds == 0)
+                    throw new ObjectDisposedException(nameof(AutoencoderAnomalyTransformer), "The anomaly detector was disposed, which freed its autoencoder's network.");
+            }
+            while (Interlocked.CompareExchange(ref _holds, holds + 1, holds) != holds);
+        }
+
+        /// <summary>Releases a hold; the last one frees the network.</summary>
+        public void Release()
+        {
+            int holds;
+            do
+            {
+                holds = Volatile.Read(ref _holds);
+                if (holds == 0)
+                    return;
+            }
+            while (Interlocked.CompareExchange(ref _holds, holds - 1, holds) != holds);
+            if (holds == 1)
+                _autoencoder.Dispose();
+        }
+    }
+}

@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.Autoencoder.AnomalyDetection;
+using Microsoft.ML.Autoencoder.Data;
+using Microsoft.ML.Autoencoder.Interop;
+using Microsoft.ML.Autoencoder.Model;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.Autoencoder
+{
+    /// <summary>
+    /// Trains an anomaly detector that scores each row by how badly an autoencoder, trained on (mostly) normal rows,
+    /// reconstructs it; <c>mlContext.AnomalyDetection.Trainers.Autoencoder(...)</c> creates it, where ML.NET's
+    /// <c>RandomizedPca</c> sits. It yields an <see cref="AutoencoderAnomalyTransformer"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Input: a known-size vector of <see cref="float"/> (as <c>RandomizedPca</c> takes), raw: the detector standardizes
+    /// each feature with the training mean and standard deviation (<see cref="Options.Standardize"/>). NaN or infinite
+    /// values are refused, naming the row.
+    /// </para>
+    /// <para>
+    /// Output: <c>Score</c> (Single, higher is more anomalous: the mean squared reconstruction error by default, see
+    /// <see cref="AnomalyScoreKind"/>) and <c>PredictedLabel</c> (Boolean), ML.NET's anomaly convention, so that
+    /// <c>mlContext.AnomalyDetection.Evaluate</c> reads them; optionally a normalized score in [0, 1] and an explanation
+    /// (each feature's share of the error, the top contributors). The threshold is fitted on the training scores, from an
+    /// expected contamination, given explicitly, or found automatically (<see cref="AnomalyThresholdMethod"/>); it is logged
+    /// and shown on the model. See docs/anomaly-detection.md and <c>samples/Microsoft.ML.Autoencoder.Samples</c> (<c>detect</c>).
+    /// </para>
+    /// </remarks>
+    public sealed partial class AutoencoderAnomalyTrainer : IEstimator<AutoencoderAnomalyTransformer>
+    {
+        private readonly IHost _host;
+        private readonly Options _options;
+
+        internal AutoencoderAnomalyTrainer(IHostEnvironment environment, Options options)
+        {
+            if (environment is null)
+                throw new ArgumentNullException(nameof(environment));
+            if (options is null)
+                throw new ArgumentNullException(nameof(options));
+            options.Validate();
+            _host = environment.Register(nameof(AutoencoderAnomalyTrainer));
+            _options = options.Clone();
+        }
+
+        /// <summary>Trains the autoencoder on the feature column of <paramref name="input"/> and fits the threshold on the training scores.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">The feature column is missing or not a known-size vector of floats, or the top-contributor count exceeds the feature count.</exception>
+        /// <exception cref="ArgumentException">Top-contributor names are asked for, but the feature column has no slot names.</exception>
+        /// <exception cref="InvalidOperationException">The data is empty or has a NaN or infinite value (the row is named), or training diverged.</exception>
+        public AutoencoderAnomalyTransformer Fit(IDataView input)
+        {
+            if (input is null)
+                throw new ArgumentNullException(nameof(input));
+            var options = _options;
+            string column = options.FeatureColumnName;
+            int featureCount = SchemaValidation.CheckInputColumn(input.Schema, column, "training data");
+            var columnType = (VectorDataViewType)input.Schema[column].Type;
+            if (options.TopContributorCount > featureCount && (options.TopContributorsColumnName ?? options.TopContributorNamesColumnName) is not null)
+                throw new ArgumentOutOfRangeException(nameof(Options.TopContributorCount), options.TopContributorCount,
+                    $"The explanation cannot name {options.TopContributorCount} top contributors: feature column '{column}' has {featureCount} features.");
+            var slotNames = SlotNames(input.Schema[column], featureCount);
+            if (options.TopContributorNamesColumnName is not null && slotNames is null)
+                throw new ArgumentException($"Feature column '{column}' has no slot names to name the top contributors with: set TopContributorNamesColumnName to null (the indices are in TopContributorsColumnName), or give the column slot names.",
+                    nameof(Options.TopContributorNamesColumnName));
+            if (featureCount < 2)
+                throw new ArgumentOutOfRangeException(nameof(input), $"Feature column '{column}' has {featureCount} value; an autoencoder needs at least 2.");
+            int latentDimension = options.LatentDimension ?? Defaults.LatentDimensionFor(featureCount);
+
+            using var channel = _host.Start("Training the anomaly detector");
+            var raw = FeatureMatrix.Read(input, column, featureCount, requireUnitInterval: false, "training data");
+            var standardization = options.Standardize ? Standardization.Fit(raw.Values, raw.RowCount, featureCount) : null;
+            var rows = new float[raw.RowCount * featureCount];
+            raw.Values.AsSpan(0, rows.Length).CopyTo(rows);
+            if (standardization is not null)
+            {
+                for (int i = 0; i < raw.RowCount; i++)
+                    standardization.Apply(rows.AsSpan(i * featureCount, featureCount));
+                int constant = standardization.Scale.Count(s => s == 1f);
+                channel.Info($"Standardized {featureCount} features with the means and standard deviations of {raw.RowCount} training rows{(constant > 0 ? $" ({constant} constant or nearly constant: centred only)" : "")}.");
+            }
+
+            var autoencoderOptions = options.AutoencoderOptionsFor(latentDimension);
+            channel.Info($"Training the autoencoder: latent dimension {latentDimension}{(options.LatentDimension is null ? $" (chosen for {featureCount} features)" : "")}.");
+            var autoencoder = new AutoencoderEstimator(_host, autoencoderOptions).Fit(new MatrixDataView(rows, raw.RowCount, column, columnType));
+            var description = Describe(options, featureCount, standardization, slotNames, autoencoder, latentDimension, null, null);
+            float[] scores = ScoreStandardized(new AnomalyDetectorModel(description, autoencoder), rows, raw.RowCount);
+
+            if (options.RobustTrainingFraction > 0)
+                (autoencoder, scores) = TrainRobustly(channel, options, autoencoder, description, rows, raw.RowCount, scores, columnType);
+
+            var threshold = AnomalyThresholdFit.Fit(options.ThresholdMethod, scores, options.Contamination, options.DeviationMultiplier, options.ThresholdValue);
+            var summary = TrainingScoreSummary.Of(scores);
+            description = Describe(options, featureCount, standardization, slotNames, autoencoder, latentDimension, threshold, summary);
+            channel.Info($"Anomaly threshold {threshold.Value:G6} on the {options.ScoreKind} score: {threshold.Description}.");
+            return new AutoencoderAnomalyTransformer(new AnomalyDetectorModel(description, autoencoder), new AnomalyDetectorLease(autoencoder));
+        }
+
+        /// <summary>
+        /// Robust training: leaves the training rows with the highest scores out, continues training from the trained weights
+        /// on the rest (the same options, warm start), and scores every training row again with the new weights.
+        /// </summary>
+        private (AutoencoderTransformer, float[]) TrainRobustly(IChannel channel, Options options, AutoencoderTransformer autoencoder, AnomalyDetectorDescription description,
+            float[] rows, int rowCount, float[] scores, VectorDataViewType columnType)
+        {
+            int d = description.FeatureCount;
+            int excluded = (int)Math.Round(rowCount * options.RobustTrainingFraction);
+            if (excluded == 0 || excluded >= rowCount)
+                return (autoencoder, scores);
+            var keep = Enumerable.Range(0, rowCount).OrderBy(i => scores[i]).ThenBy(i => i).Take(rowCount - excluded).OrderBy(i => i).ToArray();
+            var kept = new float[keep.Length * d];
+            for (int i = 0; i < keep.Length; i++)
+                rows.AsSpan(keep[i] * d, d).CopyTo(kept.AsSpan(i * d, d));
+            channel.Info($"Robust training: continuing on the {keep.Length} training rows with the lowest scores (the highest {excluded}, {options.RobustTrainingFraction:P0}, left out).");
+            var refitOptions = options.AutoencoderOptionsFor(autoencoder.LatentDimension);
+            refitOptions.InitialModel = autoencoder;
+            var refit = new AutoencoderEstimator(_host, refitOptions).Fit(new MatrixDataView(kept, keep.Length, options.FeatureColumnName, columnType));
+            autoencoder.Dispose();
+            var refitScores = ScoreStandardized(new AnomalyDetectorModel(description, refit), rows, rowCount);
+            return (refit, refitScores);
+        }
+
+        /// <summary>Scores rows that are already standardized (the training rows), without the detector's row checks.</summary>
+        private static float[] ScoreStandardized(AnomalyDetectorModel model, float[] rows, int rowCount)
+        {
+            int d = model.FeatureCount;
+            var scores = new float[rowCount];
+            using var batch = new AnomalyBatch(model, Math.Min(rowCount, AutoencoderModel.BatchSize), _ => false, "training data");
+            for (int start = 0; start < rowCount; start += batch.Capacity)
+            {
+                int n = Math.Min(batch.Capacity, rowCount - start);
+                rows.AsSpan(start * d, n * d).CopyTo(batch.Input.AsSpan(batch.InputOffset, n * d));
+                batch.Compute(n);
+                batch.Outputs.Scores.AsSpan(0, n).CopyTo(scores.AsSpan(start, n));
+            }
+            return scores;
+        }
+
+        private static AnomalyDetectorDescription Describe(Options options, int featureCount, Standardization? standardization, IReadOnlyList<string>? slotNames,
+            AutoencoderTransformer autoencoder, int latentDimension, AnomalyThresholdFit? threshold, TrainingScoreSummary? summary)
+            => new AnomalyDetectorDescription
+            {
+                FeatureColumnName = options.FeatureColumnName,
+                FeatureCount = featureCount,
+                ScoreColumnName = options.ScoreColumnName,
+                PredictedLabelColumnName = options.PredictedLabelColumnName,
+                NormalizedScoreColumnName = options.NormalizedScoreColumnName,
+                FeatureContributionsColumnName = options.FeatureContributionsColumnName,
+                TopContributorsColumnName = options.TopContributorsColumnName,
+                TopContributorNamesColumnName = options.TopContributorNamesColumnName,
+                TopContributorCount = options.TopContributorCount,
+                ScoreKind = options.ScoreKind,
+                Beta = options.Autoencoder.Variational?.Beta ?? 0,
+                Standardization = standardization,
+                ScoreNormalization = options.ScoreNormalization,
+                TrainingScores = summary ?? new TrainingScoreSummary(0, 0, 0, 0, 0),
+                Threshold = threshold ?? AnomalyThresholdFit.Explicit(float.PositiveInfinity),
+                SlotNames = slotNames,
+                ProbabilityDraws = options.ScoreKind == AnomalyScoreKind.ReconstructionProbability ? ProbabilityDraws(latentDimension) : null,
+            };
+
+        /// <summary>
+        /// The fixed standard normal draws of the reconstruction probability: Box-Muller from a constant seed, so that the
+        /// score of a row never changes (and the draws are saved with the model).
+        /// </summary>
+        private static float[] ProbabilityDraws(int latentDimension)
+        {
+            var random = new Random(20150701);
+            var draws = new float[Defaults.ReconstructionProbabilitySamples * latentDimension];
+            for (int i = 0; i < draws.Length; i++)
+                draws[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+            return draws;
+        }
+
+        private static IReadOnlyList<string>? SlotNames(DataViewSchema.Column column, int featureCount)
+        {
+            if (!column.HasSlotNames(featureCount))
+                return null;
+            VBuffer<ReadOnlyMemory<char>> names = default;
+            column.GetSlotNames(ref names);
+            var dense = names.DenseValues().Select(name => name.ToString()).ToArray();
+            return dense.All(name => name.Length == 0) ? null : dense;
+        }
+
+        /// <summary>The schema the trained detector will produce: the input columns plus its output columns.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">The feature column is missing or is not a known-size vector of floats.</exception>
+        public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+        {
+            if (inputSchema is null)
+                throw new ArgumentNullException(nameof(inputSchema));
+            string name = _options.FeatureColumnName;
+            if (!inputSchema.TryFindColumn(name, out var column))
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{name}' not found.");
+            if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{name}' must be a known-size vector of Single.");
+            var columns = inputSchema.ToDictionary(c => c.Name);
+            foreach (var (outputName, _, kind) in _options.OutputColumns())
+            {
+                columns[outputName] = kind switch
+                {
+                    AnomalyOutputKind.PredictedLabel => MLNetInternals.CreateColumn(outputName, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, isKey: false),
+                    AnomalyOutputKind.Score or AnomalyOutputKind.NormalizedScore => MLNetInternals.CreateColumn(outputName, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, isKey: false),
+                    AnomalyOutputKind.FeatureContributions => MLNetInternals.CreateColumn(outputName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false,
+                        column.Annotations.TryFindColumn(AnnotationUtils.Kinds.SlotNames, out var slotNames) ? new SchemaShape(new[] { slotNames }) : null),
+                    AnomalyOutputKind.TopContributors => MLNetInternals.CreateColumn(outputName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Int32, isKey: false),
+                    _ => MLNetInternals.CreateColumn(outputName, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, isKey: false),
+                };
+            }
+            return new SchemaShape(columns.Values);
+        }
+    }
+}
