@@ -122,7 +122,7 @@ namespace Microsoft.ML.Autoencoder
         {
             if (inputSchema is null)
                 throw new ArgumentNullException(nameof(inputSchema));
-            var mapper = new AutoencoderRowMapper(_model, inputSchema, GetOutputSchema(inputSchema));
+            var mapper = new BatchedRowMapper<BatchBuffers>(BatchBuffers.Scorer(_model), inputSchema, GetOutputSchema(inputSchema));
             Hold();
             return mapper;
         }

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
     /// The standardized input rows of one batch, the autoencoder's outputs for them, and the detector's outputs. Each cursor,
     /// row and array call has its own (up to <see cref="AutoencoderModel.BatchSize"/> rows; one for a row mapper).
     /// </summary>
-    internal sealed class AnomalyBatch : IDisposable
+    internal sealed class AnomalyBatch : IRowBatch
     {
         private readonly AnomalyDetectorModel _model;
         private readonly string _dataName;
@@ -53,6 +53,13 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
                 contributions ? new float[capacity * d] : null,
                 top ? new int[capacity * description.TopContributorCount] : null);
         }
+
+        /// <summary>How the shared cursor and row mapper (<see cref="BatchedRowCursor{TBatch}"/>) score rows with <paramref name="model"/>.</summary>
+        public static RowScorer<AnomalyBatch> Scorer(AnomalyDetectorModel model)
+            => new RowScorer<AnomalyBatch>(
+                model.Description.FeatureColumnName,
+                (sourceColumnCount, isActive) => new AnomalyOutputColumnSet(model.Description, sourceColumnCount, isActive),
+                (outputs, capacity) => new AnomalyBatch(model, capacity, ((AnomalyOutputColumnSet)outputs).IsActive, "data to score"));
 
         public int Capacity { get; }
 

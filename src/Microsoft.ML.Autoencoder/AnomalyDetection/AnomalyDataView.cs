@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.ML.Autoencoder.Data;
 
 namespace Microsoft.ML.Autoencoder.AnomalyDetection
 {
@@ -24,7 +25,7 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
         public long? GetRowCount() => _source.GetRowCount();
 
         public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-            => new AnomalyRowCursor(_model, _source, Schema, columnsNeeded.Select(c => c.Index).ToHashSet(), rand);
+            => new BatchedRowCursor<AnomalyBatch>(AnomalyBatch.Scorer(_model), _source, Schema, columnsNeeded.Select(c => c.Index).ToHashSet(), rand);
 
         /// <summary>One cursor: the network runs batches, which is where the parallelism is.</summary>
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Microsoft.ML.Autoencoder.Data;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoder.AnomalyDetection
@@ -8,7 +9,7 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
     /// The detector's output columns in one cursor or row: which are active, and their getters, which serve one row's
     /// values from an <see cref="AnomalyBatch"/>. The output columns follow the source's columns in the schema.
     /// </summary>
-    internal sealed class AnomalyOutputColumnSet
+    internal sealed class AnomalyOutputColumnSet : IOutputColumns<AnomalyBatch>
     {
         private readonly (AnomalyOutputKind Kind, bool Active)[] _outputs;
         private readonly AnomalyDetectorDescription _description;

@@ -217,7 +217,7 @@ namespace Microsoft.ML.Autoencoder
         {
             if (inputSchema is null)
                 throw new ArgumentNullException(nameof(inputSchema));
-            var mapper = new AnomalyRowMapper(_model, inputSchema, GetOutputSchema(inputSchema));
+            var mapper = new BatchedRowMapper<AnomalyBatch>(AnomalyBatch.Scorer(_model), inputSchema, GetOutputSchema(inputSchema));
             _lease.Hold();
             return mapper;
         }

@@ -25,7 +25,7 @@ namespace Microsoft.ML.Autoencoder.Data
         public long? GetRowCount() => _source.GetRowCount();
 
         public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-            => new AutoencoderRowCursor(_model, _source, Schema, columnsNeeded.Select(c => c.Index).ToHashSet(), rand);
+            => new BatchedRowCursor<BatchBuffers>(BatchBuffers.Scorer(_model), _source, Schema, columnsNeeded.Select(c => c.Index).ToHashSet(), rand);
 
         /// <summary>One cursor: the network runs batches, which is where the parallelism is.</summary>
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)

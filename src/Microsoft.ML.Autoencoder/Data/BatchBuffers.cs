@@ -9,7 +9,7 @@ namespace Microsoft.ML.Autoencoder.Data
     /// The input rows of one batch and the outputs the model computed for them. Shared by the transformer's cursor
     /// (up to <see cref="AutoencoderModel.BatchSize"/> rows per batch) and its row mapper (one row).
     /// </summary>
-    internal sealed class BatchBuffers : IDisposable
+    internal sealed class BatchBuffers : IRowBatch
     {
         private readonly AutoencoderModel _model;
         private readonly float[] _input;
@@ -28,6 +28,13 @@ namespace Microsoft.ML.Autoencoder.Data
                 Reconstruction: active.IsActive(OutputKind.Reconstruction) ? new float[capacity * model.InputSize] : null,
                 Errors: active.IsActive(OutputKind.ReconstructionError) ? new float[capacity] : null);
         }
+
+        /// <summary>How the cursor and the row mapper score rows with <paramref name="model"/>.</summary>
+        public static RowScorer<BatchBuffers> Scorer(AutoencoderModel model)
+            => new RowScorer<BatchBuffers>(
+                model.Description.InputColumnName,
+                (sourceColumnCount, isActive) => new OutputColumnSet(model.Description, sourceColumnCount, isActive),
+                (outputs, capacity) => new BatchBuffers(model, capacity, (OutputColumnSet)outputs));
 
         public int Capacity { get; }
 

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Autoencoder.Data
     /// The output columns of one cursor or row: which are active, and their getters, which serve one row's values from
     /// a <see cref="BatchBuffers"/>. The output columns follow the source's columns in the schema.
     /// </summary>
-    internal sealed class OutputColumnSet
+    internal sealed class OutputColumnSet : IOutputColumns<BatchBuffers>
     {
         private readonly (OutputKind Kind, bool Active)[] _outputs;
         private readonly int _latentDimension;

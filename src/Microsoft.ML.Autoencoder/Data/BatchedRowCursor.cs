@@ -14,13 +14,14 @@ namespace Microsoft.ML.Autoencoder.Data
     /// are then computed one row at a time from this cursor's own input. When the caller reads no source
     /// column (only outputs), the read-ahead cursor is the only one: the source is read once.
     /// </summary>
-    internal sealed class AutoencoderRowCursor : DataViewRowCursor
+    internal sealed class BatchedRowCursor<TBatch> : DataViewRowCursor
+        where TBatch : IRowBatch
     {
         private readonly DataViewRowCursor _input;
         private readonly DataViewRowCursor? _readAhead;
         private readonly ValueGetter<VBuffer<float>>? _inputGetter;
-        private readonly BatchBuffers _buffers;
-        private readonly OutputColumnSet _outputs;
+        private readonly TBatch _buffers;
+        private readonly IOutputColumns<TBatch> _outputs;
         private VBuffer<float> _row;
         private long _rowIndex = -1;
         private long _batchStart;
@@ -30,12 +31,12 @@ namespace Microsoft.ML.Autoencoder.Data
         private readonly bool _readAheadOnly;
         private bool _disposed;
 
-        public AutoencoderRowCursor(AutoencoderModel model, IDataView source, DataViewSchema schema, ISet<int> columnsNeeded, Random? rand)
+        public BatchedRowCursor(RowScorer<TBatch> scorer, IDataView source, DataViewSchema schema, ISet<int> columnsNeeded, Random? rand)
         {
             Schema = schema;
-            _outputs = new OutputColumnSet(model.Description, source.Schema.Count, columnsNeeded.Contains);
+            _outputs = scorer.CreateOutputs(source.Schema.Count, columnsNeeded.Contains);
             bool anyOutput = _outputs.AnyActive;
-            var inputColumn = source.Schema[model.Description.InputColumnName];
+            var inputColumn = source.Schema[scorer.InputColumnName];
             var sourceColumns = source.Schema.Where(c => columnsNeeded.Contains(c.Index)).ToList();
             bool batched = rand is null;
             if (anyOutput && !batched && !sourceColumns.Contains(inputColumn))
@@ -43,7 +44,7 @@ namespace Microsoft.ML.Autoencoder.Data
 
             _readAheadOnly = anyOutput && batched && sourceColumns.Count == 0;
             _input = source.GetRowCursor(_readAheadOnly ? new[] { inputColumn } : sourceColumns, rand);
-            _buffers = new BatchBuffers(model, batched ? AutoencoderModel.BatchSize : 1, _outputs);
+            _buffers = scorer.CreateBatch(_outputs, batched ? AutoencoderModel.BatchSize : 1);
             if (anyOutput)
             {
                 if (batched)

@@ -7,13 +7,14 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Autoencoder.Data
 {
     /// <summary>Maps single rows, as <c>PredictionEngine</c> does.</summary>
-    internal sealed class AutoencoderRowMapper : IRowToRowMapper
+    internal sealed class BatchedRowMapper<TBatch> : IRowToRowMapper
+        where TBatch : IRowBatch
     {
-        private readonly AutoencoderModel _model;
+        private readonly RowScorer<TBatch> _scorer;
 
-        public AutoencoderRowMapper(AutoencoderModel model, DataViewSchema inputSchema, DataViewSchema outputSchema)
+        public BatchedRowMapper(RowScorer<TBatch> scorer, DataViewSchema inputSchema, DataViewSchema outputSchema)
         {
-            _model = model;
+            _scorer = scorer;
             InputSchema = inputSchema;
             OutputSchema = outputSchema;
         }
@@ -29,7 +30,7 @@ namespace Microsoft.ML.Autoencoder.Data
                 throw new ArgumentNullException(nameof(dependingColumns));
             var needed = new HashSet<int>();
             foreach (var column in dependingColumns)
-                needed.Add(column.Index < InputSchema.Count ? column.Index : InputSchema[_model.Description.InputColumnName].Index);
+                needed.Add(column.Index < InputSchema.Count ? column.Index : InputSchema[_scorer.InputColumnName].Index);
             return InputSchema.Where(c => needed.Contains(c.Index));
         }
 
@@ -41,27 +42,27 @@ namespace Microsoft.ML.Autoencoder.Data
                 throw new ArgumentNullException(nameof(activeColumns));
             if (input.Schema != InputSchema)
                 throw new ArgumentException("The row's schema is not the mapper's input schema.", nameof(input));
-            return new Row(_model, input, OutputSchema, activeColumns.Select(c => c.Index).ToHashSet());
+            return new Row(_scorer, input, OutputSchema, activeColumns.Select(c => c.Index).ToHashSet());
         }
 
         /// <summary>A row whose outputs are computed when first read, once per input position.</summary>
         private sealed class Row : DataViewRow
         {
             private readonly DataViewRow _input;
-            private readonly BatchBuffers _buffers;
-            private readonly OutputColumnSet _outputs;
+            private readonly TBatch _buffers;
+            private readonly IOutputColumns<TBatch> _outputs;
             private readonly ValueGetter<VBuffer<float>>? _inputGetter;
             private VBuffer<float> _row;
             private long _computedPosition = -1;
 
-            public Row(AutoencoderModel model, DataViewRow input, DataViewSchema schema, ISet<int> active)
+            public Row(RowScorer<TBatch> scorer, DataViewRow input, DataViewSchema schema, ISet<int> active)
             {
                 _input = input;
                 Schema = schema;
-                _outputs = new OutputColumnSet(model.Description, input.Schema.Count, active.Contains);
-                _buffers = new BatchBuffers(model, 1, _outputs);
+                _outputs = scorer.CreateOutputs(input.Schema.Count, active.Contains);
+                _buffers = scorer.CreateBatch(_outputs, 1);
                 if (_outputs.AnyActive)
-                    _inputGetter = input.GetGetter<VBuffer<float>>(input.Schema[model.Description.InputColumnName]);
+                    _inputGetter = input.GetGetter<VBuffer<float>>(input.Schema[scorer.InputColumnName]);
             }
 
             public override DataViewSchema Schema { get; }
