@@ -2,7 +2,8 @@
 # Packs the library into a temporary folder feed and uses it as a stranger would: a console project outside the
 # repository (build/package-test/Program.cs) references the package and TorchSharp-cpu 0.107.0, restores from that feed
 # plus the machine's usual feeds, builds (no extra step: the package's buildTransitive targets make TorchSharp's native
-# library load on an older libstdc++), trains and saves a model, then loads it in a new process and checks its outputs.
+# library load on an older libstdc++), trains and saves a model, then loads it in a new process and checks its outputs;
+# then builds it once more without the build-time fix and checks again, relying on the library's run-time fix.
 # Exit 0 when all of it works. Used by .ci/run.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -44,4 +45,17 @@ cp "$repo/build/package-test/Program.cs" "$consumer/Program.cs"
 dotnet build "$consumer" -c Release --nologo -v quiet -o "$consumer/out"
 dotnet "$consumer/out/Consumer.dll" train "$work"
 dotnet "$consumer/out/Consumer.dll" check "$work"
+
+# The run-time fix alone (what a notebook's #r "nuget: ..." gets, where no build step runs): the same consumer built
+# with the build-time fix off, its native library left as NuGet ships it. Where libstdc++ lacks the version it needs,
+# the library must load a patched copy from its cache (here a folder of this test) and the check must still pass.
+dotnet build "$consumer" -c Release --nologo -v quiet -o "$consumer/out-unpatched" -p:AutoencoderNativeFixEnabled=false
+XDG_CACHE_HOME="$work/cache" AUTOENCODERML_NATIVE_TRACE=1 dotnet "$consumer/out-unpatched/Consumer.dll" check "$work" 2> "$work/native-trace.txt"
+cat "$work/native-trace.txt"
+if grep -q "lacks it" "$work/native-trace.txt"; then
+  grep -q "loaded $work/cache/AutoencoderML/native/" "$work/native-trace.txt" \
+    || { echo "the run-time native fix did not load its patched copy"; exit 1; }
+elif ! grep -q "provides GLIBCXX" "$work/native-trace.txt"; then
+  echo "the run-time native fix reported neither a patched copy nor a libstdc++ that needs none"; exit 1
+fi
 echo "Package test passed."
