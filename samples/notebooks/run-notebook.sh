@@ -2,8 +2,10 @@
 # Executes a notebook of this folder headless, the way CI does, and fails when any cell fails.
 #   samples/notebooks/run-notebook.sh [NOTEBOOK] [OUTPUT]
 # NOTEBOOK defaults to PcaVsAutoencoder.ipynb; OUTPUT (the executed copy, with outputs) to a temporary file.
-# Builds the samples in Release first (the notebook references samples/Microsoft.ML.Autoencoder.Samples/bin/Release)
-# and restores the local tools (dotnet-repl, pinned in dotnet-tools.json at the repository root).
+# The notebooks install the library as a user does (#r "nuget: AutoencoderML, <version>"): this packs it first into the
+# folder feed artifacts/notebook-feed, which the notebooks' first cell names, and drops that version from the NuGet
+# global cache so the fresh package is the one installed. Restores the local tools (dotnet-repl, pinned in
+# dotnet-tools.json at the repository root).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -12,10 +14,17 @@ output="${2:-$(mktemp --suffix=.ipynb)}"
 case "$output" in /*) ;; *) output="$PWD/$output" ;; esac
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build -c Release "$root/samples/Microsoft.ML.Autoencoder.Samples" -v quiet -nologo < /dev/null
+feed="$root/artifacts/notebook-feed"
+rm -rf "$feed"
+dotnet pack "$root/src/Microsoft.ML.Autoencoder" -c Release -o "$feed" -v quiet -nologo < /dev/null
+package="$(basename "$(ls "$feed"/AutoencoderML.*.nupkg | grep -v '\.snupkg$' | head -n 1)" .nupkg)"
+version="${package#AutoencoderML.}"
+grep -qF "nuget: AutoencoderML, $version\\\"" "$here/$notebook" \
+  || { echo "$notebook does not install AutoencoderML $version (the version the build packs): update its #r line"; exit 1; }
+rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/autoencoderml/$version"
 (cd "$root" && dotnet tool restore < /dev/null)
 
-# Relative #r paths in the notebook resolve against the working directory: run from the notebook's folder.
+# Relative paths in the notebook (the feed, the data, #load) resolve against the working directory: run from its folder.
 cd "$here"
 run() {
   local started=$(date +%s)

@@ -50,9 +50,34 @@ internal static class CompareCommand
             DefaultValueFactory = _ => quick.Seed,
         };
 
+        var trainCountOption = new Option<int?>("--train-count")
+        {
+            Description = "Use only the first N training images of the split (the notebook uses 3000).",
+        };
+        var testCountOption = new Option<int?>("--test-count")
+        {
+            Description = "Measure on only the first N held-out images of the split (the notebook uses 1000).",
+        };
+        var methodsOption = new Option<string[]>("--methods")
+        {
+            Description = $"Methods to compare, by id: {string.Join(", ", ComparisonMethods.Ids.Keys)}. Default: all.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var classifiersOption = new Option<DownstreamClassifier[]>("--classifiers")
+        {
+            Description = "Classifiers trained on raw pixels and on every code: SdcaMaximumEntropy, LightGbm. Default: both.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var trainingSizesOption = new Option<int[]>("--training-sizes")
+        {
+            Description = $"Smaller training sets for the training-size experiment; 0 skips it. Default: {string.Join(" ", quick.TrainingSizes)}.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+
         var command = new System.CommandLine.Command("compare", "Compare ML.NET's PCA with autoencoders on held-out Fashion-MNIST: reconstruction error, classification accuracy, 2-D maps, timings.")
         {
             dataOption, latentOption, epochsOption, outputOption, fullOption, seedOption,
+            trainCountOption, testCountOption, methodsOption, classifiersOption, trainingSizesOption,
         };
         command.SetAction(parseResult =>
         {
@@ -68,11 +93,34 @@ internal static class CompareCommand
                 options = options with { Epochs = epochs };
             }
 
+            if (parseResult.GetValue(methodsOption) is { Length: > 0 } methods)
+            {
+                var unknown = methods.Where(id => !ComparisonMethods.Ids.ContainsKey(id)).ToArray();
+                if (unknown.Length > 0)
+                {
+                    throw new ArgumentException($"--methods: unknown method '{unknown[0]}'; known: {string.Join(", ", ComparisonMethods.Ids.Keys)}.");
+                }
+
+                options = options with { Methods = methods.Select(id => ComparisonMethods.Ids[id]).ToArray() };
+                options = options with { TrainingSizeMethods = options.TrainingSizeMethods.Where(options.Methods.Contains).ToArray() };
+            }
+
+            if (parseResult.GetValue(classifiersOption) is { Length: > 0 } classifiers)
+            {
+                options = options with { Classifiers = classifiers };
+            }
+
+            if (parseResult.GetValue(trainingSizesOption) is { Length: > 0 } sizes)
+            {
+                options = options with { TrainingSizes = sizes.Where(size => size > 0).ToArray() };
+            }
+
+            var subset = (parseResult.GetValue(trainCountOption), parseResult.GetValue(testCountOption));
             string? dataDirectory = parseResult.GetValue(dataOption)?.FullName ?? (full ? null : FashionMnist.EmbeddedDirectory);
             var output = parseResult.GetValue(outputOption)!;
             string commandLine = "dotnet run -c Release --project samples/Microsoft.ML.Autoencoder.Samples -- "
                 + string.Join(" ", parseResult.Tokens.Select(token => token.Value));
-            return Run(dataDirectory, options, output, commandLine);
+            return Run(dataDirectory, options, output, commandLine, subset);
         });
         return command;
     }
@@ -81,11 +129,21 @@ internal static class CompareCommand
     private static string LoadAverage()
         => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
-    private static int Run(string? dataDirectory, ComparisonOptions options, DirectoryInfo output, string commandLine)
+    private static int Run(string? dataDirectory, ComparisonOptions options, DirectoryInfo output, string commandLine, (int? Train, int? Test) subset)
     {
         var console = ConsoleFrontEnd.CreateConsole();
         var stopwatch = Stopwatch.StartNew();
         var data = FashionMnist.Load(dataDirectory, options.Seed);
+        if (subset.Train is int trainCount)
+        {
+            data = data with { Train = data.Train.Take(trainCount) };
+        }
+
+        if (subset.Test is int testCount)
+        {
+            data = data with { Test = data.Test.Take(testCount) };
+        }
+
         console.WriteLine($"Data: {data.Source}");
         if (dataDirectory is null && data.Train.Count < 60_000)
         {

@@ -40,4 +40,13 @@ public static class ComparisonMethods
         ConvolutionalAutoencoder,
         VariationalAutoencoder,
     ];
+
+    /// <summary>The methods by the id the <c>compare</c> command's <c>--methods</c> takes.</summary>
+    public static IReadOnlyDictionary<string, ComparisonMethod> Ids { get; } = new Dictionary<string, ComparisonMethod>
+    {
+        ["pca"] = Pca,
+        ["dense"] = DenseAutoencoder,
+        ["conv"] = ConvolutionalAutoencoder,
+        ["vae"] = VariationalAutoencoder,
+    };
 }

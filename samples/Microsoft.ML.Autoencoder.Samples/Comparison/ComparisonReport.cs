@@ -13,6 +13,25 @@ public static class ComparisonReport
     /// <summary>The report's file name inside the folder.</summary>
     public const string ReportFileName = "report.md";
 
+    /// <summary>The measured figures as CSV (also printed by the notebook, and compared with it in CI).</summary>
+    public const string FiguresFileName = "figures.csv";
+
+    /// <summary>
+    /// The figures as CSV lines <c>measure,features,dimension,classifier,value</c>: <c>mse</c> (held-out reconstruction
+    /// error per method and latent size) and <c>accuracy</c> (held-out accuracy per features, dimension and classifier),
+    /// values with full precision (round-trip format).
+    /// </summary>
+    public static string FiguresCsv(ComparisonResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var csv = new StringBuilder("measure,features,dimension,classifier,value\n");
+        foreach (var method in result.Methods)
+            csv.Append(CultureInfo.InvariantCulture, $"mse,{method.Method},{method.LatentDimension},,{method.HeldOutMeanSquaredError:R}\n");
+        foreach (var classification in result.Classification)
+            csv.Append(CultureInfo.InvariantCulture, $"accuracy,{classification.Features},{classification.Dimension},{classification.Classifier},{classification.Accuracy:R}\n");
+        return csv.ToString();
+    }
+
     /// <summary>Writes the plots and <c>report.md</c> into <paramref name="directory"/> (created if needed).</summary>
     /// <param name="result">The comparison's result.</param>
     /// <param name="directory">The folder.</param>
@@ -31,6 +50,10 @@ public static class ComparisonReport
             File.WriteAllBytes(path, png);
             files.Add(path);
         }
+
+        string figures = Path.Combine(directory, FiguresFileName);
+        File.WriteAllText(figures, FiguresCsv(result));
+        files.Add(figures);
 
         string report = Path.Combine(directory, ReportFileName);
         File.WriteAllText(report, ToMarkdown(result, commandLine, plots.Select(plot => plot.FileName).ToHashSet()));
