@@ -68,11 +68,21 @@ namespace Microsoft.ML.Autoencoder.Tests.Samples
 
                 var pngs = files.Where(file => file.EndsWith(".png", StringComparison.Ordinal)).ToArray();
                 Assert.Equal(6, pngs.Length);
+                Assert.Equal(pngs.Length + 2, files.Count); // the plots, report.md and figures.csv
                 Assert.All(pngs, png => Assert.Equal(PngSignature, File.ReadAllBytes(png)[..8]));
                 string report = File.ReadAllText(Path.Combine(directory, ComparisonReport.ReportFileName));
                 Assert.Contains("compare --test", report);
                 Assert.All(pngs, png => Assert.Contains($"]({Path.GetFileName(png)})", report));
                 Assert.All(Findings.Describe(result), finding => Assert.Contains(finding, report));
+
+                // figures.csv: every error and accuracy once, at full precision (the notebook's CI check reads it).
+                string[] figures = File.ReadAllLines(Path.Combine(directory, ComparisonReport.FiguresFileName));
+                Assert.Equal("measure,features,dimension,classifier,value", figures[0]);
+                Assert.Equal(result.Methods.Count + result.Classification.Count, figures.Length - 1);
+                Assert.All(result.Methods, row => Assert.Contains(
+                    $"mse,{row.Method},{row.LatentDimension},,{row.HeldOutMeanSquaredError.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", figures));
+                Assert.All(result.Classification, row => Assert.Contains(
+                    $"accuracy,{row.Features},{row.Dimension},{row.Classifier},{row.Accuracy.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", figures));
             }
             finally
             {
