@@ -29,7 +29,7 @@ internal static class AutoencoderBenchmark
         Console.WriteLine($"Data: train {trainPath}, held out {testPath}; threads {string.Join(", ", settings.Threads)}; {settings.Epochs} epochs; allocator {string.Join(", ", settings.Allocators)}.");
         var sections = new List<string>();
         int trainRows = 0, testRows = 0;
-        foreach (var allocator in settings.Allocators.Distinct())
+        foreach (var allocator in settings.OnlyArchitectures ? Array.Empty<string>() : settings.Allocators.Distinct())
         {
             // Each repetition runs every configuration once, the sides interleaved, so that a slow spell of a
             // shared machine falls on both sides; each configuration is then represented by its median run.
@@ -70,6 +70,8 @@ internal static class AutoencoderBenchmark
             sections.Add(Report.Build(settings, allocator, trainRows, ours, raw, peers, peerStatus, oursRuns, peerRuns.Where(runs => runs.Count > 0).ToArray()));
         }
 
+        if (settings.Architectures.Length > 0)
+            sections.Add(ArchitectureBenchmark.Run(settings, trainPath, testPath));
         string report = Report.Header(settings, trainPath, testPath, trainRows, testRows) + string.Join(Environment.NewLine, sections);
         Console.WriteLine();
         Console.WriteLine(report);
@@ -89,6 +91,13 @@ internal static class AutoencoderBenchmark
     private static int RunChild(BenchmarkSettings settings, string side, string trainPath, string testPath)
     {
         int threads = settings.Threads[0];
+        if (side.StartsWith("arch-", StringComparison.Ordinal))
+        {
+            string[] parts = side.Split('-');
+            ChildRunner.Report(ArchitectureBenchmark.Measure(parts[1], parts[2], threads, settings.Epochs, trainPath, testPath));
+            return 0;
+        }
+
         var train = new StreamingImages(FashionMnist.ReadImageBytes(trainPath));
         if (side == "raw")
         {

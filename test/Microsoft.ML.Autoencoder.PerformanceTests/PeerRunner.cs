@@ -26,7 +26,8 @@ internal static class PeerRunner
             "--train-images", trainPath, "--train-labels", trainLabels, "--images", testPath, "--labels", testLabels,
         };
         Console.WriteLine($"Running the PyTorch peer ({allocator} allocator): {settings.Python} {string.Join(' ', arguments)}");
-        var (exit, output) = ChildRunner.Execute(settings.Python, arguments, ChildRunner.Environment(allocator), showProgress: true);
+        var environment = new Dictionary<string, string?>(ChildRunner.Environment(allocator)) { ["OPENBLAS_CORETYPE"] = PeerBlas.Choose(settings).CoreType };
+        var (exit, output) = ChildRunner.Execute(settings.Python, arguments, environment, showProgress: true);
         if (exit != 0)
             throw new InvalidOperationException($"The PyTorch peer failed with exit code {exit}:\n{output}");
 

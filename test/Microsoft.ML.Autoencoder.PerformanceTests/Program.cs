@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.Linq;
 using Microsoft.ML.Autoencoder.PerformanceTests;
 
 // The performance benchmark of Microsoft.ML.Autoencoder against PyTorch, in one run on one machine.
@@ -13,11 +14,20 @@ var allocators = new Option<string[]>("--allocator") { Description = "Allocator 
 allocators.AcceptOnlyFromAmong("default", "mallopt", "tuned");
 var repeat = new Option<int>("--repeat") { Description = "Runs of every configuration, interleaved; each configuration is reported by its median run, with every run's figures listed.", DefaultValueFactory = _ => 1 };
 var child = new Option<string?>("--child") { Description = "Internal: measure one side ('ours' or 'raw') at the first --threads value in this process and print the result as JSON.", Hidden = true };
-child.AcceptOnlyFromAmong("ours", "raw");
+child.AcceptOnlyFromAmong(new[] { "ours", "raw" }.Concat(ArchitectureBenchmark.All.SelectMany(arch => new[] { $"arch-ours-{arch}", $"arch-raw-{arch}" })).ToArray());
+var architectures = new Option<string[]>("--architectures") { Description = "Architectures of the architectures section (ours, TorchSharp alone and PyTorch, quiet and loaded): dense conv vae, or none. Default: all three.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ArchitectureBenchmark.All };
+architectures.AcceptOnlyFromAmong(ArchitectureBenchmark.All.Append("none").ToArray());
+var noLoad = new Option<bool>("--no-load") { Description = "Skip the architectures section's runs with a CPU-bound process beside them." };
+var onlyArchitectures = new Option<bool>("--only-architectures") { Description = "Run only the architectures section." };
 var root = new RootCommand("Trains and runs the seed autoencoder (784-64-32-64-784) through the ML.NET estimator and in PyTorch; prints the ratios.")
 {
-    threads, epochs, data, output, python, noPeer, allocators, child, repeat,
+    threads, epochs, data, output, python, noPeer, allocators, child, repeat, architectures, noLoad, onlyArchitectures,
 };
 root.SetAction(parse => AutoencoderBenchmark.Run(new BenchmarkSettings(
-    parse.GetValue(threads)!, parse.GetValue(epochs), parse.GetValue(data), parse.GetValue(output), parse.GetValue(python)!, parse.GetValue(noPeer), parse.GetValue(allocators)!, parse.GetValue(child), Math.Max(1, parse.GetValue(repeat)))));
+    parse.GetValue(threads)!, parse.GetValue(epochs), parse.GetValue(data), parse.GetValue(output), parse.GetValue(python)!, parse.GetValue(noPeer), parse.GetValue(allocators)!, parse.GetValue(child), Math.Max(1, parse.GetValue(repeat)))
+{
+    Architectures = parse.GetValue(architectures)!.Where(arch => arch != "none").Distinct().ToArray(),
+    UnderLoad = !parse.GetValue(noLoad),
+    OnlyArchitectures = parse.GetValue(onlyArchitectures),
+}));
 return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

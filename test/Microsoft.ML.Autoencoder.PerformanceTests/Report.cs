@@ -20,13 +20,22 @@ internal static class Report
         text.AppendLine("# Microsoft.ML.Autoencoder versus PyTorch");
         text.AppendLine();
         text.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores ({Environment.OSVersion}), load average at the end {LoadAverage()}.");
-        text.AppendLine($"Command: `dotnet run -c Release --project test/Microsoft.ML.Autoencoder.PerformanceTests -- --epochs {settings.Epochs} --threads {string.Join(' ', settings.Threads)} --allocator {string.Join(' ', settings.Allocators)} --repeat {settings.Repeat}`.");
+        text.AppendLine($"CPU: {CpuInfo.Model} ({CpuInfo.Vendor}; {CpuInfo.KernelFlags}). Kernels: ours and the TorchSharp-alone loop run libtorch {TorchSharpLibTorchVersion()}'s CPU build (MKL, oneDNN), "
+            + "which picks its kernels from those flags at run time; the PyTorch peer is Debian's python3-torch on OpenBLAS, with the kernels below.");
+        text.AppendLine($"Command: `dotnet run -c Release --project test/Microsoft.ML.Autoencoder.PerformanceTests -- --epochs {settings.Epochs} --threads {string.Join(' ', settings.Threads)} --allocator {string.Join(' ', settings.Allocators)} --repeat {settings.Repeat}"
+            + $" --architectures {(settings.Architectures.Length == 0 ? "none" : string.Join(' ', settings.Architectures))}{(settings.UnderLoad ? "" : " --no-load")}{(settings.OnlyArchitectures ? " --only-architectures" : "")}{(settings.SkipPeer ? " --no-peer" : "")}`.");
         text.AppendLine($"Model 784-64-32-64-784 (ReLU, sigmoid output), Adam 1e-3, MSE, batch 256, shuffled; {settings.Epochs} epochs on {trainRows} rows (`{trainPath}`), held out {testRows} rows (`{testPath}`).");
         text.AppendLine($"Ours: Microsoft.ML {Version(typeof(MLContext).Assembly)}, TorchSharp {Version(typeof(TorchSharp.torch).Assembly)}, through `mlContext.Transforms.Autoencoder(...).Fit(IDataView)`. "
             + "Each configuration of each side runs in a process of its own (so its peak RSS is its own), under each allocator setting in turn; both sides get the same setting.");
         text.AppendLine();
+        if (!settings.SkipPeer)
+            text.AppendLine(PeerBlas.Choose(settings).Description);
         return text.ToString();
     }
+
+    /// <summary>The libtorch version TorchSharp was built for (its private constant, read from metadata).</summary>
+    internal static string TorchSharpLibTorchVersion()
+        => typeof(TorchSharp.torch).GetField("libtorchPackageVersion", BindingFlags.NonPublic | BindingFlags.Static)?.GetRawConstantValue() as string ?? "unknown";
 
     public static string Build(BenchmarkSettings settings, string allocator, int trainRows,
         IReadOnlyList<OurResult> ours, IReadOnlyList<RawResult> raw, IReadOnlyList<PeerResult> peers, string peerStatus,
