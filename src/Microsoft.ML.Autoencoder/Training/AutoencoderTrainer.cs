@@ -233,7 +233,7 @@ namespace Microsoft.ML.Autoencoder.Training
             }
             finally
             {
-                optimizer.Dispose();
+                Optimization.Dispose(optimizer, network);
                 if (bestWeights is not null)
                 {
                     foreach (var tensor in bestWeights.Values)
