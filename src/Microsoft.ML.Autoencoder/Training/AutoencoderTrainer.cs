@@ -16,9 +16,10 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Autoencoder.Training
 {
     /// <summary>
-    /// The training loop shared by every architecture and variant: reads the data once into one tensor,
-    /// then runs shuffled mini-batches per epoch until the epoch limit or convergence, with optional
-    /// validation, early stopping and restoring of the best weights. The loss of a batch comes from
+    /// The training loop shared by every architecture and variant: reads the data once into one tensor, or streams it
+    /// from a fresh cursor every epoch (<see cref="TrainingDataMode"/>, <see cref="TrainingRows"/>), then runs shuffled
+    /// mini-batches per epoch until the epoch limit or convergence, with optional validation, early stopping and
+    /// restoring of the best weights. The loss of a batch comes from
     /// <see cref="TrainingObjective"/>; warm start copies an initial model's weights and may freeze its encoder.
     /// </summary>
     /// <remarks>
@@ -38,6 +39,11 @@ namespace Microsoft.ML.Autoencoder.Training
     /// rows are not finite, or when the network has diverged with a finite loss: when it reconstructs the training rows
     /// more than <see cref="TrainingChecks.DivergenceFactor"/> times worse than <see cref="TrainingChecks.ReferenceLoss"/> (the network before
     /// training, or a constant output, whichever is worse).
+    /// </para>
+    /// <para>
+    /// Streaming changes where rows come from, nothing else: the same batches (a lone last row joins the one before, found
+    /// by reading a few rows ahead), the same checks, measured on the first 4096 training rows instead of 4096 spread over
+    /// the data (<see cref="TrainingRows.ReferenceRows"/>); a bad row is reported when it is first read, with its index.
     /// </para>
     /// </remarks>
     internal sealed class AutoencoderTrainer
