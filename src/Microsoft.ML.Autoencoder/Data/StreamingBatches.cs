@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Threading;
+using Microsoft.ML.Autoencoder.Platform;
 
 namespace Microsoft.ML.Autoencoder.Data
 {
@@ -13,7 +14,9 @@ namespace Microsoft.ML.Autoencoder.Data
     /// <remarks>
     /// With <c>overlap</c>, a reader thread fills the next batches while the caller computes on the current one. The thread
     /// only reads the source and copies floats into managed buffers: it never calls libtorch, so it starts no OpenMP team
-    /// of its own. Its errors (a bad row, a failing source) are rethrown by <see cref="TryTake"/>.
+    /// of its own. Its errors (a bad row, a failing source) are rethrown by <see cref="TryTake"/>. The buffers are pinned
+    /// and 64-byte aligned (<see cref="AlignedBufferPool"/>), so that libtorch reads a batch in place
+    /// (<see cref="TensorConversion.View"/>) with the results of a tensor of its own.
     /// </remarks>
     internal sealed class StreamingBatches : IDisposable
     {
@@ -28,13 +31,13 @@ namespace Microsoft.ML.Autoencoder.Data
         private int _carried;
         private bool _ended;
 
-        private readonly float[]? _inline;
+        private readonly Buffer[] _buffers;
         private readonly Thread? _reader;
-        private readonly BlockingCollection<float[]>? _free;
-        private readonly BlockingCollection<(float[] Values, int Rows)>? _ready;
+        private readonly BlockingCollection<Buffer>? _free;
+        private readonly BlockingCollection<(Buffer Buffer, int Rows)>? _ready;
         private readonly CancellationTokenSource? _stop;
         private ExceptionDispatchInfo? _readerError;
-        private float[]? _current;
+        private Buffer? _current;
 
         public StreamingBatches(RowStream rows, int batchSize, int minimumRows, int columnCount, bool overlap)
         {
@@ -43,15 +46,15 @@ namespace Microsoft.ML.Autoencoder.Data
             _minimumRows = minimumRows;
             _columnCount = columnCount;
             _lookAhead = new float[(long)minimumRows * columnCount];
+            _buffers = new Buffer[overlap ? BufferCount : 1];
+            for (int i = 0; i < _buffers.Length; i++)
+                _buffers[i] = new Buffer(AlignedBufferPool.Rent(BufferLength, out int offset), offset);
             if (!overlap)
-            {
-                _inline = NewBuffer();
                 return;
-            }
-            _free = new BlockingCollection<float[]>();
-            for (int i = 0; i < BufferCount; i++)
-                _free.Add(NewBuffer());
-            _ready = new BlockingCollection<(float[], int)>();
+            _free = new BlockingCollection<Buffer>();
+            foreach (var buffer in _buffers)
+                _free.Add(buffer);
+            _ready = new BlockingCollection<(Buffer, int)>();
             _stop = new CancellationTokenSource();
             _reader = new Thread(ReadAhead) { IsBackground = true, Name = "Autoencoder batch reader" };
             _reader.Start();
@@ -64,15 +67,17 @@ namespace Microsoft.ML.Autoencoder.Data
         public bool LastBatchMerged { get; private set; }
 
         /// <summary>
-        /// The next batch: its rows, row-major, in the first <paramref name="rows"/> x column count values of
-        /// <paramref name="values"/>, which stay valid until the next call. False when the epoch has ended.
+        /// The next batch: its rows, row-major, in <paramref name="rows"/> x column count values of <paramref name="values"/>
+        /// from the 64-byte aligned <paramref name="offset"/> on, which stay unchanged until the next call. False when the
+        /// epoch has ended.
         /// </summary>
-        public bool TryTake(out float[] values, out int rows)
+        public bool TryTake(out float[] values, out int offset, out int rows)
         {
-            if (_inline is not null)
+            if (_reader is null)
             {
-                values = _inline;
-                rows = Next(_inline);
+                var buffer = _buffers[0];
+                (values, offset) = (buffer.Array, buffer.Offset);
+                rows = Next(buffer);
                 return rows > 0;
             }
             if (_current is not null)
@@ -82,17 +87,16 @@ namespace Microsoft.ML.Autoencoder.Data
             }
             if (_ready!.TryTake(out var batch, Timeout.Infinite))
             {
-                _current = batch.Values;
-                (values, rows) = batch;
+                _current = batch.Buffer;
+                (values, offset, rows) = (batch.Buffer.Array, batch.Buffer.Offset, batch.Rows);
                 return true;
             }
             _readerError?.Throw();
-            values = Array.Empty<float>();
-            rows = 0;
+            (values, offset, rows) = (Array.Empty<float>(), 0, 0);
             return false;
         }
 
-        private float[] NewBuffer() => new float[(long)Capacity * _columnCount];
+        private int BufferLength => Capacity * _columnCount;
 
         private void ReadAhead()
         {
@@ -121,16 +125,17 @@ namespace Microsoft.ML.Autoencoder.Data
             }
         }
 
-        /// <summary>Assembles the next batch into <paramref name="buffer"/>; 0 rows when the epoch has ended.</summary>
-        private int Next(float[] buffer)
+        /// <summary>Assembles the next batch into <paramref name="target"/>; 0 rows when the epoch has ended.</summary>
+        private int Next(Buffer target)
         {
             if (_ended)
                 return 0;
+            var buffer = target.Array.AsSpan(target.Offset, BufferLength);
             int d = _columnCount;
             int count = _carried;
             _lookAhead.AsSpan(0, count * d).CopyTo(buffer);
             _carried = 0;
-            count += _rows.Read(buffer.AsSpan(count * d, (_batchSize - count) * d));
+            count += _rows.Read(buffer.Slice(count * d, (_batchSize - count) * d));
             if (count < _batchSize)
             {
                 _ended = true;
@@ -140,7 +145,7 @@ namespace Microsoft.ML.Autoencoder.Data
             if (ahead < _minimumRows)
             {
                 // Too few rows left for a batch of their own: they join this one.
-                _lookAhead.AsSpan(0, ahead * d).CopyTo(buffer.AsSpan(count * d));
+                _lookAhead.AsSpan(0, ahead * d).CopyTo(buffer.Slice(count * d));
                 _ended = true;
                 LastBatchMerged = ahead > 0;
                 return count + ahead;
@@ -159,7 +164,12 @@ namespace Microsoft.ML.Autoencoder.Data
                 _free!.Dispose();
                 _ready!.Dispose();
             }
+            foreach (var buffer in _buffers)
+                AlignedBufferPool.Return(buffer.Array, buffer.Offset, BufferLength);
             _rows.Dispose();
         }
+
+        /// <summary>A pinned batch buffer and the aligned offset its rows start at.</summary>
+        private sealed record Buffer(float[] Array, int Offset);
     }
 }

@@ -105,7 +105,7 @@ namespace Microsoft.ML.Autoencoder.Training
 
             public override Tensor? Next()
             {
-                if (!_batches.TryTake(out var values, out int rows))
+                if (!_batches.TryTake(out var values, out int offset, out int rows))
                 {
                     _owner.LastBatchMerged = _batches.LastBatchMerged;
                     return null;
@@ -113,7 +113,12 @@ namespace Microsoft.ML.Autoencoder.Training
                 if (RowCount == 0 && rows < _owner._minimumRows)
                     throw new InvalidOperationException($"The training data has {rows} row{(rows == 1 ? "" : "s")}, but this architecture trains on batches of at least {_owner._minimumRows}: {AutoencoderTrainer.BatchNormalizationReason}.");
                 RowCount += rows;
-                return TensorConversion.ToTensor(values, rows, _owner._train.ColumnCount, _owner._device);
+                int d = _owner._train.ColumnCount;
+                var device = _owner._device;
+                // On the CPU libtorch reads the pinned, aligned buffer in place; elsewhere it is copied to the device.
+                return device.type == TorchSharp.DeviceType.CPU
+                    ? TensorConversion.View(values, offset, rows, d)
+                    : TensorConversion.ToTensor(values.AsSpan(offset, rows * d), rows, d, device);
             }
 
             public override void Dispose() => _batches.Dispose();
