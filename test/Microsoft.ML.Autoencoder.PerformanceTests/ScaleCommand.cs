@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -14,7 +15,7 @@ namespace Microsoft.ML.Autoencoder.PerformanceTests;
 /// </summary>
 internal static class ScaleCommand
 {
-    public static int Run(long rows, int epochs, long subsetRows, int threads, string? data, int bufferRows)
+    public static int Run(long rows, int epochs, long subsetRows, int threads, string? data, int bufferRows, int repeat)
     {
         var (trainPath, _) = AutoencoderBenchmark.FindData(data);
         var pool = FashionMnist.ReadImageBytes(trainPath);
@@ -33,18 +34,31 @@ internal static class ScaleCommand
         // The streamed run first, so that the peak resident set is its own.
         var streamed = Train(new GeneratedImages(pool, rows), TrainingDataMode.Auto, epochs, threads, overlap: true, bufferRows);
         long peakKilobytes = PeakResidentKilobytes();
-        Console.WriteLine($"Streaming {rows} rows: {streamed.RowsPerSecond:F0} rows/s, {streamed.SecondsPerEpoch:F1} s per epoch, final training loss {streamed.FinalLoss:G5}, peak RSS {peakKilobytes / 1024} MB; {streamed.Mode}.");
+        Console.WriteLine($"Streaming {rows} rows: {streamed.RowsPerSecond:F0} rows/s, {streamed.SecondsPerEpoch:F1} s per epoch (the last), final training loss {streamed.FinalLoss:G5}, peak RSS {peakKilobytes / 1024} MB; {streamed.Mode}.");
 
-        var inMemory = Train(new GeneratedImages(pool, subsetRows), TrainingDataMode.InMemory, 2, threads, overlap: true, bufferRows);
-        var subsetOverlapped = Train(new GeneratedImages(pool, subsetRows), TrainingDataMode.Streaming, 2, threads, overlap: true, bufferRows);
-        var subsetInline = Train(new GeneratedImages(pool, subsetRows), TrainingDataMode.Streaming, 2, threads, overlap: false, bufferRows);
+        // The subset, in memory and streamed both ways, interleaved and repeated: each reported by its median run, so that
+        // a slow spell of the shared machine does not fall on one of them alone.
+        var runs = Enumerable.Range(0, repeat).Select(_ => (
+            InMemory: Train(new GeneratedImages(pool, subsetRows), TrainingDataMode.InMemory, 2, threads, overlap: true, bufferRows),
+            Overlapped: Train(new GeneratedImages(pool, subsetRows), TrainingDataMode.Streaming, 2, threads, overlap: true, bufferRows),
+            Inline: Train(new GeneratedImages(pool, subsetRows), TrainingDataMode.Streaming, 2, threads, overlap: false, bufferRows))).ToList();
+        var inMemory = Median(runs.Select(r => r.InMemory));
+        var subsetOverlapped = Median(runs.Select(r => r.Overlapped));
+        var subsetInline = Median(runs.Select(r => r.Inline));
         Console.WriteLine();
-        Console.WriteLine("| run | rows | epochs | rows/s | s/epoch | final loss |");
+        Console.WriteLine($"| run | rows | epochs | rows/s (last epoch{(repeat > 1 ? $"; median of {repeat} runs" : "")}) | s (last epoch) | final loss |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         Row($"streaming (Auto), rows read ahead on a thread", rows, streamed);
-        Row("in memory (subset), epoch 2", subsetRows, inMemory);
-        Row("streaming (subset), rows read ahead on a thread, epoch 2", subsetRows, subsetOverlapped);
-        Row("streaming (subset), rows read inline, epoch 2", subsetRows, subsetInline);
+        Row("in memory (subset)", subsetRows, inMemory);
+        Row("streaming (subset), rows read ahead on a thread", subsetRows, subsetOverlapped);
+        Row("streaming (subset), rows read inline", subsetRows, subsetInline);
+        if (repeat > 1)
+        {
+            Console.WriteLine();
+            Console.WriteLine("Every run, rows/s: in memory " + string.Join(", ", runs.Select(r => r.InMemory.RowsPerSecond.ToString("F0")))
+                + "; read ahead " + string.Join(", ", runs.Select(r => r.Overlapped.RowsPerSecond.ToString("F0")))
+                + "; inline " + string.Join(", ", runs.Select(r => r.Inline.RowsPerSecond.ToString("F0"))) + ".");
+        }
         Console.WriteLine();
         Console.WriteLine($"Generator alone: {generatorRate:F0} rows/s; through the row checks and the shuffle buffer: {bufferedRate:F0} rows/s. Peak RSS of the {rows}-row streamed run: {peakKilobytes / 1024} MB (VmHWM).");
         Console.WriteLine($"Streaming / in memory, rows/s: {streamed.RowsPerSecond / inMemory.RowsPerSecond:F2} (full streamed run), {subsetOverlapped.RowsPerSecond / inMemory.RowsPerSecond:F2} (subset, read ahead), {subsetInline.RowsPerSecond / inMemory.RowsPerSecond:F2} (subset, inline).");
@@ -88,7 +102,13 @@ internal static class ScaleCommand
         var last = model.TrainingHistory[^1];
         long rows = source.GetRowCount()!.Value;
         Console.WriteLine($"  {mode}: fit in {time.Elapsed.TotalSeconds:F1} s.");
-        return new Result(rows / last.Seconds, model.TrainingHistory.Average(h => h.Seconds), last.TrainingLoss, messages.LastOrDefault() ?? "?", epochs);
+        return new Result(rows / last.Seconds, last.Seconds, last.TrainingLoss, messages.LastOrDefault() ?? "?", epochs);
+    }
+
+    private static Result Median(IEnumerable<Result> results)
+    {
+        var sorted = results.OrderBy(r => r.RowsPerSecond).ToList();
+        return sorted[(sorted.Count - 1) / 2];
     }
 
     private static void ReadAll(IDataView source)
