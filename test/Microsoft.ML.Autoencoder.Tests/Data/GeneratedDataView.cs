@@ -38,6 +38,9 @@ namespace Microsoft.ML.Autoencoder.Tests.Data
         /// <summary>A row index that has one value too few, or -1.</summary>
         public long ShortRow { get; init; } = -1;
 
+        /// <summary>Called with the number of rows served so far (by all cursors), each time a cursor moves to a row.</summary>
+        public Action<long>? OnRowServed { get; init; }
+
         /// <summary>The rows served by all cursors so far.</summary>
         public long RowsServed => Interlocked.Read(ref _served);
 
@@ -85,7 +88,8 @@ namespace Microsoft.ML.Autoencoder.Tests.Data
                 if (_position + 1 >= _view._rows)
                     return false;
                 _position++;
-                Interlocked.Increment(ref _view._served);
+                long served = Interlocked.Increment(ref _view._served);
+                _view.OnRowServed?.Invoke(served);
                 return true;
             }
 
