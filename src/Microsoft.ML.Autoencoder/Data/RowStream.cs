@@ -25,7 +25,7 @@ namespace Microsoft.ML.Autoencoder.Data
         private DataViewRowId _id;
         private bool _sourceEnded;
 
-        internal RowStream(StreamingRows rows, Random? shuffle, int bufferRows)
+        internal RowStream(StreamingRows rows, Random? shuffle, int bufferRows, float[]? buffer)
         {
             _rows = rows;
             var column = rows.Data.Schema[rows.ColumnName];
@@ -39,7 +39,8 @@ namespace Microsoft.ML.Autoencoder.Data
             {
                 _random = shuffle;
                 _poolCapacity = bufferRows;
-                _pool = new float[(long)bufferRows * rows.ColumnCount];
+                long length = (long)bufferRows * rows.ColumnCount;
+                _pool = buffer is not null && buffer.LongLength >= length ? buffer : new float[length];
             }
         }
 

@@ -37,8 +37,9 @@ namespace Microsoft.ML.Autoencoder.Data
         /// Starts a pass over the rows: in the source's order when <paramref name="shuffle"/> is <see langword="null"/>; else
         /// through the source's shuffled cursor (seeded from <paramref name="shuffle"/>) when the source can shuffle, and
         /// through a shuffle buffer of <paramref name="bufferRows"/> rows drawn with <paramref name="shuffle"/> when that is
-        /// positive. The pass is read on one thread at a time.
+        /// positive, held in <paramref name="buffer"/> when it is given and large enough (a training reuses one every epoch).
+        /// The pass is read on one thread at a time.
         /// </summary>
-        public RowStream Open(Random? shuffle, int bufferRows) => new RowStream(this, shuffle, shuffle is null ? 0 : bufferRows);
+        public RowStream Open(Random? shuffle, int bufferRows, float[]? buffer = null) => new RowStream(this, shuffle, shuffle is null ? 0 : bufferRows, buffer);
     }
 }

@@ -225,8 +225,9 @@ namespace Microsoft.ML.Autoencoder.Training
                     double? regularizationSum = null;
                     double? divergenceSum = null;
                     long rows;
-                    using (SharedBatchRegion.Join())
+                    // The epoch's buffers are allocated before the no-GC region is entered, so they do not use up its budget.
                     using (var batches = data.StartEpoch())
+                    using (SharedBatchRegion.Join())
                     {
                         while (true)
                         {

@@ -25,6 +25,7 @@ namespace Microsoft.ML.Autoencoder.Training
         private readonly int _minimumRows;
         private readonly bool _overlap;
         private readonly Tensor _reference;
+        private float[]? _shuffleBuffer;
 
         public StreamingTrainingRows(StreamingRows train, StreamingRows? validation, Device device, bool shuffle, int seed, int shuffleBufferRows,
             int batchSize, int minimumRows, bool overlap, string reason)
@@ -68,7 +69,9 @@ namespace Microsoft.ML.Autoencoder.Training
 
         public override EpochBatches StartEpoch()
         {
-            var rows = _train.Open(_shuffle is null ? null : new Random(_shuffle.Next()), _shuffleBufferRows);
+            if (_shuffle is not null && _shuffleBufferRows > 0)
+                _shuffleBuffer ??= new float[(long)_shuffleBufferRows * _train.ColumnCount];
+            var rows = _train.Open(_shuffle is null ? null : new Random(_shuffle.Next()), _shuffleBufferRows, _shuffleBuffer);
             return new Batches(this, new StreamingBatches(rows, _batchSize, _minimumRows, _train.ColumnCount, _overlap));
         }
 
