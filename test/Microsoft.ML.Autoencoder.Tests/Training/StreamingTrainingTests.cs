@@ -65,6 +65,29 @@ namespace Microsoft.ML.Autoencoder.Tests.Training
         }
 
         [Fact]
+        public void Fit_StreamingBatchNormalizationWithALoneLastRow_SaysOnceThatItJoinsTheBatchBefore()
+        {
+            var ml = new MLContext(1);
+            var messages = new ConcurrentQueue<string>();
+            ml.Log += (_, e) => messages.Enqueue(e.Message);
+            var options = Options(TrainingDataMode.Streaming, new DenseArchitecture { HiddenSizes = new[] { 16 }, BatchNormalization = true }, shuffle: true);
+            options.ShuffleBufferRows = 50;
+            using var model = ml.Transforms.Autoencoder(options).Fit(new GeneratedDataView(289, 20));
+
+            Assert.Single(messages, m => m.Contains("The last mini-batch of each epoch would hold 1 row (289 training rows, batch size 32)", StringComparison.Ordinal));
+            Assert.True(model.Encode(new GeneratedDataView(289, 20).Row(288)).All(float.IsFinite));
+        }
+
+        [Fact]
+        public void Fit_StreamingBatchNormalizationOnOneRow_ThrowsSayingWhy()
+        {
+            var ml = new MLContext(1);
+            var options = Options(TrainingDataMode.Streaming, new DenseArchitecture { HiddenSizes = new[] { 16 }, BatchNormalization = true });
+            var error = Assert.Throws<InvalidOperationException>(() => ml.Transforms.Autoencoder(options).Fit(new GeneratedDataView(1, 20)));
+            Assert.Contains("The training data has 1 row, but this architecture trains on batches of at least 2: batch normalization", error.Message);
+        }
+
+        [Fact]
         public void Fit_StreamingWithShuffleBuffer_ReachesTheInMemoryQuality()
         {
             var ml = new MLContext(1);
