@@ -216,7 +216,7 @@ namespace Microsoft.ML.Autoencoder
             /// <summary>
             /// When streaming: whether a thread of its own reads the next mini-batches while libtorch computes the current one.
             /// Internal, for the measurement: the scale command measured 85,246 rows/s with it against 72,899 without (one
-            /// libtorch thread on two cores; docs/scaling.md).
+            /// libtorch thread on two cores), and no difference when other work left no core free (docs/scaling.md).
             /// </summary>
             internal bool OverlapReading { get; set; } = true;
 
