@@ -43,6 +43,12 @@ namespace Microsoft.ML.Autoencoder
             /// <summary>The default number of non-improving epochs after which training stops.</summary>
             public const int Patience = 3;
 
+            /// <summary>The default in-memory budget of <see cref="TrainingDataMode.Auto"/>: 2 GiB.</summary>
+            public const long InMemoryBudgetBytes = 2L << 30;
+
+            /// <summary>The default number of rows in the streaming shuffle buffer.</summary>
+            public const int ShuffleBufferRows = 10_000;
+
             /// <summary>Early stopping is on.</summary>
             public const bool EarlyStopping = true;
 

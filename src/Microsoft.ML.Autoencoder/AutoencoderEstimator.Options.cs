@@ -142,7 +142,10 @@ namespace Microsoft.ML.Autoencoder
 
             /// <summary>
             /// The fraction of the training rows (chosen at random with the seed) held out to monitor the
-            /// validation loss; 0 for none. Ignored when <see cref="ValidationData"/> is given.
+            /// validation loss; 0 for none. Ignored when <see cref="ValidationData"/> is given. In memory, the rows are a
+            /// seeded random sample of exactly this share; when streaming, each row is held out or not by a seeded hash of
+            /// its row id (<see cref="DataViewRow.GetIdGetter"/>), so the same rows are held out every epoch without being
+            /// stored, and the share is this fraction on average.
             /// </summary>
             public float ValidationFraction { get; set; }
 
@@ -153,8 +156,33 @@ namespace Microsoft.ML.Autoencoder
             /// </summary>
             public IDataView? ValidationData { get; set; }
 
-            /// <summary>Whether the training rows are shuffled before each epoch.</summary>
+            /// <summary>
+            /// Whether the training rows are shuffled before each epoch. In memory, every epoch is a fresh permutation of all
+            /// rows; when streaming, the rows come from the source's shuffled cursor where it has one
+            /// (<see cref="IDataView.CanShuffle"/>) and pass through a shuffle buffer of <see cref="ShuffleBufferRows"/> rows.
+            /// </summary>
             public bool Shuffle { get; set; } = true;
+
+            /// <summary>
+            /// How training reads its data: into memory when it fits <see cref="InMemoryBudgetBytes"/> (the default,
+            /// <see cref="TrainingDataMode.Auto"/>), always into memory, or streamed from a fresh cursor every epoch, for data
+            /// larger than memory. Data that fits trains exactly as before streaming existed. See docs/scaling.md.
+            /// </summary>
+            public TrainingDataMode DataMode { get; set; } = TrainingDataMode.Auto;
+
+            /// <summary>
+            /// With <see cref="TrainingDataMode.Auto"/>: the most bytes the training and validation rows may take in memory
+            /// (4 bytes per value); larger data is streamed. 2 GiB by default.
+            /// </summary>
+            public long InMemoryBudgetBytes { get; set; } = Defaults.InMemoryBudgetBytes;
+
+            /// <summary>
+            /// When streaming with <see cref="Shuffle"/>: the rows held in the shuffle buffer (ML.NET's <c>ShuffleRows</c>
+            /// semantics: each row leaving the buffer is drawn at random from it and replaced by the next row read); 0 for
+            /// none. It takes <c>ShuffleBufferRows</c> x the input size x 4 bytes of memory; a larger buffer mixes rows from
+            /// further apart in a source that cannot shuffle itself. Ignored in memory.
+            /// </summary>
+            public int ShuffleBufferRows { get; set; } = Defaults.ShuffleBufferRows;
 
             /// <summary>
             /// The seed of weight initialization, shuffling, dropout and the validation split; training
@@ -184,6 +212,13 @@ namespace Microsoft.ML.Autoencoder
             /// This is a process-wide libtorch setting.
             /// </summary>
             public int? NumberOfThreads { get; set; }
+
+            /// <summary>
+            /// When streaming: whether a thread of its own reads the next mini-batches while libtorch computes the current one.
+            /// Internal, for the measurement: the scale command measured 85,246 rows/s with it against 72,899 without (one
+            /// libtorch thread on two cores), and no difference when other work left no core free (docs/scaling.md).
+            /// </summary>
+            internal bool OverlapReading { get; set; } = true;
 
             internal Options Clone()
             {
@@ -232,6 +267,12 @@ namespace Microsoft.ML.Autoencoder
                     throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "Patience must be positive.");
                 if (!(ValidationFraction >= 0 && ValidationFraction < 1))
                     throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "The validation fraction must be in [0, 1).");
+                if (!Enum.IsDefined(DataMode))
+                    throw new ArgumentOutOfRangeException(nameof(DataMode), DataMode, "Unknown training data mode.");
+                if (InMemoryBudgetBytes < 0)
+                    throw new ArgumentOutOfRangeException(nameof(InMemoryBudgetBytes), InMemoryBudgetBytes, "The in-memory budget must be zero or positive.");
+                if (ShuffleBufferRows < 0)
+                    throw new ArgumentOutOfRangeException(nameof(ShuffleBufferRows), ShuffleBufferRows, "The shuffle buffer's size must be zero or positive.");
                 if (NumberOfThreads is int threads && threads <= 0)
                     throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), threads, "The number of threads must be positive.");
                 Denoising?.Validate();

@@ -35,6 +35,8 @@ namespace Microsoft.ML.Autoencoder
     /// <para>
     /// Training runs mini-batches over shuffled rows until <see cref="Options.MaximumNumberOfEpochs"/> or
     /// until the monitored loss stops improving; each epoch is logged to <see cref="MLContext.Log"/>.
+    /// The training column is read into memory once when it fits <see cref="Options.InMemoryBudgetBytes"/>, and streamed
+    /// from a fresh cursor every epoch otherwise (<see cref="Options.DataMode"/>; docs/scaling.md).
     /// See <c>samples/Microsoft.ML.Autoencoder.Samples</c> for a comparison with PCA on Fashion-MNIST.
     /// </para>
     /// </remarks>

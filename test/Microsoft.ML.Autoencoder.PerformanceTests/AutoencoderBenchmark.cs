@@ -127,7 +127,7 @@ internal static class AutoencoderBenchmark
         return configurations.Distinct();
     }
 
-    private static (string Train, string Test) FindData(string? directory)
+    internal static (string Train, string Test) FindData(string? directory)
     {
         foreach (var candidate in new[] { directory, FashionMnist.DebianDirectory, FashionMnist.EmbeddedDirectory })
         {

@@ -30,4 +30,17 @@ root.SetAction(parse => AutoencoderBenchmark.Run(new BenchmarkSettings(
     UnderLoad = !parse.GetValue(noLoad),
     OnlyArchitectures = parse.GetValue(onlyArchitectures),
 }));
+var scaleRows = new Option<long>("--rows") { Description = "Rows of the generated source to stream.", DefaultValueFactory = _ => 5_000_000 };
+var scaleEpochs = new Option<int>("--epochs") { Description = "Epochs over the streamed source.", DefaultValueFactory = _ => 1 };
+var scaleSubset = new Option<long>("--subset") { Description = "Rows of the subset trained in memory, and streamed, for the ratio.", DefaultValueFactory = _ => 200_000 };
+var scaleThreads = new Option<int>("--threads") { Description = "libtorch threads.", DefaultValueFactory = _ => 1 };
+var scaleData = new Option<string?>("--data") { Description = "Folder with Fashion-MNIST IDX files for the image pool; default: Debian's dataset-fashion-mnist, else the embedded 10k split." };
+var scaleBuffer = new Option<int>("--shuffle-buffer") { Description = "Rows of the streaming shuffle buffer.", DefaultValueFactory = _ => Microsoft.ML.Autoencoder.AutoencoderEstimator.Defaults.ShuffleBufferRows };
+var scaleRepeat = new Option<int>("--repeat") { Description = "Interleaved runs of the subset comparison; each reported by its median run.", DefaultValueFactory = _ => 3 };
+var scale = new Command("scale", "Streams the seed's model over a generated source of millions of Fashion-MNIST-sized rows (issue 14); prints rows/s, s/epoch, peak RSS, the final loss and the in-memory rows/s on a subset.")
+{
+    scaleRows, scaleEpochs, scaleSubset, scaleThreads, scaleData, scaleBuffer, scaleRepeat,
+};
+scale.SetAction(parse => ScaleCommand.Run(parse.GetValue(scaleRows), parse.GetValue(scaleEpochs), parse.GetValue(scaleSubset), parse.GetValue(scaleThreads), parse.GetValue(scaleData), parse.GetValue(scaleBuffer), Math.Max(1, parse.GetValue(scaleRepeat))));
+root.Add(scale);
 return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

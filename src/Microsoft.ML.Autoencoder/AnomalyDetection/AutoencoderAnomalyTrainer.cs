@@ -29,6 +29,11 @@ namespace Microsoft.ML.Autoencoder
     /// expected contamination, given explicitly, or found automatically (<see cref="AnomalyThresholdMethod"/>); it is logged
     /// and shown on the model. See docs/anomaly-detection.md and <c>samples/Microsoft.ML.Autoencoder.Samples</c> (<c>detect</c>).
     /// </para>
+    /// <para>
+    /// Memory: the training rows are read into memory when they fit the autoencoder options' budget
+    /// (<see cref="AutoencoderEstimator.Options.DataMode"/>, <see cref="AutoencoderEstimator.Options.InMemoryBudgetBytes"/>);
+    /// otherwise every step streams them (docs/scaling.md), keeping one score per row.
+    /// </para>
     /// </remarks>
     public sealed partial class AutoencoderAnomalyTrainer : IEstimator<AutoencoderAnomalyTransformer>
     {
@@ -70,7 +75,12 @@ namespace Microsoft.ML.Autoencoder
             int latentDimension = options.LatentDimension ?? Defaults.LatentDimensionFor(featureCount);
 
             using var channel = _host.Start("Training the anomaly detector");
-            var raw = FeatureMatrix.Read(input, column, featureCount, requireUnitInterval: false, "training data");
+            var (raw, reason) = ReadIfItFits(input, column, featureCount);
+            if (raw is null)
+            {
+                channel.Info($"Streaming the training rows ({reason}).");
+                return FitStreaming(channel, input, options, featureCount, latentDimension, columnType, slotNames);
+            }
             var standardization = options.Standardize ? Standardization.Fit(raw.Values, raw.RowCount, featureCount) : null;
             var rows = new float[raw.RowCount * featureCount];
             raw.Values.AsSpan(0, rows.Length).CopyTo(rows);
@@ -96,6 +106,98 @@ namespace Microsoft.ML.Autoencoder
             description = Describe(options, featureCount, standardization, slotNames, autoencoder, latentDimension, threshold, summary);
             channel.Info($"Anomaly threshold {threshold.Value:G6} on the {options.ScoreKind} score: {threshold.Description}.");
             return new AutoencoderAnomalyTransformer(new AnomalyDetectorModel(description, autoencoder), new AnomalyDetectorLease(autoencoder));
+        }
+
+        /// <summary>
+        /// The training rows in memory when <see cref="AutoencoderEstimator.Options.DataMode"/> of the autoencoder's options
+        /// says so, by the autoencoder's rule (<see cref="TrainingDataMode.Auto"/>: within its in-memory budget, by the row
+        /// count the source reports or by reading until the budget is exceeded); <see langword="null"/> to stream them, and why.
+        /// </summary>
+        private (FeatureMatrix? Rows, string Reason) ReadIfItFits(IDataView input, string column, int featureCount)
+        {
+            var autoencoder = _options.Autoencoder;
+            switch (autoencoder.DataMode)
+            {
+                case TrainingDataMode.InMemory:
+                    return (FeatureMatrix.Read(input, column, featureCount, requireUnitInterval: false, "training data"), "DataMode is InMemory");
+                case TrainingDataMode.Streaming:
+                    return (null, "DataMode is Streaming");
+            }
+            long budget = Math.Min(autoencoder.InMemoryBudgetBytes, (long)Array.MaxLength * sizeof(float));
+            if (input.GetRowCount() is long rows)
+            {
+                return (double)rows * featureCount * sizeof(float) <= budget
+                    ? (FeatureMatrix.Read(input, column, featureCount, requireUnitInterval: false, "training data"), "within the in-memory budget")
+                    : (null, $"{rows} rows of {featureCount} values, more than the in-memory budget of {autoencoder.InMemoryBudgetBytes} bytes");
+            }
+            var read = FeatureMatrix.ReadWithin(input, column, featureCount, requireUnitInterval: false, "training data", budget);
+            return (read, read is null ? $"the source does not report its row count, and reading it went beyond the in-memory budget of {autoencoder.InMemoryBudgetBytes} bytes" : "within the in-memory budget");
+        }
+
+        /// <summary>
+        /// <see cref="Fit"/> for training rows that are not held in memory: the standardization's statistics in two streamed
+        /// passes, the autoencoder trained by streaming the rows standardized as they are read
+        /// (<see cref="StandardizedDataView"/>), the training scores in one more pass (4 bytes a row are kept), robust
+        /// training on the rows a mask by row index keeps. The same steps as in memory, in the same order.
+        /// </summary>
+        private AutoencoderAnomalyTransformer FitStreaming(IChannel channel, IDataView input, Options options, int featureCount, int latentDimension,
+            VectorDataViewType columnType, IReadOnlyList<string>? slotNames)
+        {
+            string column = options.FeatureColumnName;
+            Standardization? standardization = null;
+            if (options.Standardize)
+            {
+                var (fitted, rowCount) = Standardization.Fit(new StreamingRows(input, column, featureCount, requireUnitInterval: false, "training data"));
+                standardization = fitted;
+                int constant = standardization.Scale.Count(s => s == 1f);
+                channel.Info($"Standardized {featureCount} features with the means and standard deviations of {rowCount} training rows{(constant > 0 ? $" ({constant} constant or nearly constant: centred only)" : "")}.");
+            }
+            var standardized = new StandardizedDataView(input, column, standardization);
+            var autoencoderOptions = options.AutoencoderOptionsFor(latentDimension);
+            autoencoderOptions.DataMode = TrainingDataMode.Streaming;
+            channel.Info($"Training the autoencoder: latent dimension {latentDimension}{(options.LatentDimension is null ? $" (chosen for {featureCount} features)" : "")}.");
+            var autoencoder = new AutoencoderEstimator(_host, autoencoderOptions).Fit(standardized);
+            var description = Describe(options, featureCount, standardization, slotNames, autoencoder, latentDimension, null, null);
+            float[] scores = ScoreStreamed(new AnomalyDetectorModel(description, autoencoder), standardized, column);
+
+            int excluded = (int)Math.Round(scores.Length * options.RobustTrainingFraction);
+            if (options.RobustTrainingFraction > 0 && excluded > 0 && excluded < scores.Length)
+            {
+                var keep = new System.Collections.BitArray(scores.Length);
+                foreach (int i in Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ThenBy(i => i).Take(scores.Length - excluded))
+                    keep[i] = true;
+                channel.Info($"Robust training: continuing on the {scores.Length - excluded} training rows with the lowest scores (the highest {excluded}, {options.RobustTrainingFraction:P0}, left out).");
+                var refitOptions = options.AutoencoderOptionsFor(autoencoder.LatentDimension);
+                refitOptions.DataMode = TrainingDataMode.Streaming;
+                refitOptions.InitialModel = autoencoder;
+                var refit = new AutoencoderEstimator(_host, refitOptions).Fit(new StandardizedDataView(input, column, standardization, keep));
+                autoencoder.Dispose();
+                autoencoder = refit;
+                scores = ScoreStreamed(new AnomalyDetectorModel(description, autoencoder), standardized, column);
+            }
+
+            var threshold = AnomalyThresholdFit.Fit(options.ThresholdMethod, scores, options.Contamination, options.DeviationMultiplier, options.ThresholdValue);
+            var summary = TrainingScoreSummary.Of(scores);
+            description = Describe(options, featureCount, standardization, slotNames, autoencoder, latentDimension, threshold, summary);
+            channel.Info($"Anomaly threshold {threshold.Value:G6} on the {options.ScoreKind} score: {threshold.Description}.");
+            return new AutoencoderAnomalyTransformer(new AnomalyDetectorModel(description, autoencoder), new AnomalyDetectorLease(autoencoder));
+        }
+
+        /// <summary>Scores the rows of <paramref name="standardized"/> (already standardized) in one streamed pass, in the source's order.</summary>
+        private static float[] ScoreStreamed(AnomalyDetectorModel model, IDataView standardized, string column)
+        {
+            int d = model.FeatureCount;
+            var scores = new List<float>();
+            var rows = new StreamingRows(standardized, column, d, requireUnitInterval: false, "training data");
+            using var stream = rows.Open(shuffle: null, bufferRows: 0);
+            using var batch = new AnomalyBatch(model, AutoencoderModel.BatchSize, _ => false, "training data");
+            int n;
+            while ((n = stream.Read(batch.Input.AsSpan(batch.InputOffset, batch.Capacity * d))) > 0)
+            {
+                batch.Compute(n);
+                scores.AddRange(batch.Outputs.Scores.AsSpan(0, n));
+            }
+            return scores.ToArray();
         }
 
         /// <summary>

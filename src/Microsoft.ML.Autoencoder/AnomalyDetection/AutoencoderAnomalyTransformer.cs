@@ -136,7 +136,8 @@ namespace Microsoft.ML.Autoencoder
         /// Returns a detector that shares this one's autoencoder but with a threshold fitted by <paramref name="method"/> on
         /// the scores of <paramref name="data"/>'s rows (for example the training rows again, to try another rule without
         /// training again, or held-out rows believed to be like the training rows). The normalized score keeps the training
-        /// statistics. Dispose it too.
+        /// statistics. Dispose it too. The rows are streamed in one pass (memory holds a batch of rows and one score per
+        /// row), so <paramref name="data"/> may be larger than memory.
         /// </summary>
         /// <param name="data">The rows to fit the threshold on: the feature column as in training.</param>
         /// <param name="method">The threshold method.</param>
@@ -159,8 +160,7 @@ namespace Microsoft.ML.Autoencoder
             if (!(deviationMultiplier > 0 && double.IsFinite(deviationMultiplier)))
                 throw new ArgumentOutOfRangeException(nameof(deviationMultiplier), deviationMultiplier, "The deviation multiplier must be positive and finite.");
             GetOutputSchema(data.Schema);
-            var rows = FeatureMatrix.Read(data, FeatureColumnName, FeatureCount, requireUnitInterval: false, "data to fit the threshold on");
-            var scores = GetScores(rows.RowCount * FeatureCount == rows.Values.Length ? rows.Values : rows.Values.AsSpan(0, rows.RowCount * FeatureCount).ToArray());
+            var scores = StreamScores(new StreamingRows(data, FeatureColumnName, FeatureCount, requireUnitInterval: false, "data to fit the threshold on"));
             var threshold = AnomalyThresholdFit.Fit(method, scores, contamination, deviationMultiplier, float.NaN);
             _lease.Hold();
             return new AutoencoderAnomalyTransformer(_model.WithThreshold(threshold), _lease);
@@ -254,6 +254,30 @@ namespace Microsoft.ML.Autoencoder
                 batch.Outputs.Scores.AsSpan(0, n).CopyTo(scores.AsSpan(start, n));
             }
             return scores;
+        }
+
+        /// <summary>
+        /// The scores of every row of <paramref name="rows"/>, read in one streamed pass (<see cref="StreamingRows"/>): memory
+        /// holds one batch of rows and the scores (4 bytes a row), not the rows.
+        /// </summary>
+        private float[] StreamScores(StreamingRows rows)
+        {
+            int d = FeatureCount;
+            var scores = new List<float>();
+            var buffer = new float[AutoencoderModel.BatchSize * d];
+            using var stream = rows.Open(shuffle: null, bufferRows: 0);
+            using var batch = new AnomalyBatch(_model, AutoencoderModel.BatchSize, _ => false, rows.DataName);
+            int n;
+            while ((n = stream.Read(buffer)) > 0)
+            {
+                for (int i = 0; i < n; i++)
+                    batch.SetInput(i, buffer.AsSpan(i * d, d), scores.Count + i);
+                batch.Compute(n);
+                scores.AddRange(batch.Outputs.Scores.AsSpan(0, n));
+            }
+            if (scores.Count == 0)
+                throw new InvalidOperationException($"The {rows.DataName} has no rows in column '{rows.ColumnName}'.");
+            return scores.ToArray();
         }
 
         /// <summary>Scores rows given one array per row.</summary>

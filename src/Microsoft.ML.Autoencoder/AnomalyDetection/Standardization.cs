@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using Microsoft.ML.Autoencoder.Data;
 
 namespace Microsoft.ML.Autoencoder.AnomalyDetection
 {
@@ -48,6 +49,62 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
                     squares[j] += d * d;
                 }
             }
+            return FromMoments(mean, squares, rowCount);
+        }
+
+        /// <summary>
+        /// Fits the statistics of the rows of <paramref name="rows"/>, read in two streamed passes in the source's order
+        /// (the sums, then the squared deviations): the same arithmetic in the same order as
+        /// <see cref="Fit(float[], int, int)"/>, so the same statistics. Also returns the number of rows.
+        /// </summary>
+        public static (Standardization Standardization, long RowCount) Fit(StreamingRows rows)
+        {
+            int d = rows.ColumnCount;
+            var buffer = new float[Math.Max(1, (1 << 20) / d) * d];
+            var sum = new double[d];
+            long count = 0;
+            using (var stream = rows.Open(shuffle: null, bufferRows: 0))
+            {
+                int n;
+                while ((n = stream.Read(buffer)) > 0)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        var row = buffer.AsSpan(i * d, d);
+                        for (int j = 0; j < d; j++)
+                            sum[j] += row[j];
+                    }
+                    count += n;
+                }
+            }
+            if (count == 0)
+                throw new InvalidOperationException($"The {rows.DataName} has no rows in column '{rows.ColumnName}'.");
+            var mean = new double[d];
+            for (int j = 0; j < d; j++)
+                mean[j] = sum[j] / count;
+            var squares = new double[d];
+            using (var stream = rows.Open(shuffle: null, bufferRows: 0))
+            {
+                int n;
+                while ((n = stream.Read(buffer)) > 0)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        var row = buffer.AsSpan(i * d, d);
+                        for (int j = 0; j < d; j++)
+                        {
+                            double deviation = row[j] - mean[j];
+                            squares[j] += deviation * deviation;
+                        }
+                    }
+                }
+            }
+            return (FromMoments(mean, squares, count), count);
+        }
+
+        private static Standardization FromMoments(double[] mean, double[] squares, long rowCount)
+        {
+            int featureCount = mean.Length;
             var meanOut = new float[featureCount];
             var scale = new float[featureCount];
             for (int j = 0; j < featureCount; j++)

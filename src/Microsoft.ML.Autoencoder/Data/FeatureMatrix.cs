@@ -32,11 +32,18 @@ namespace Microsoft.ML.Autoencoder.Data
         /// row index; so is a value outside [0, 1] when <paramref name="requireUnitInterval"/> is set.
         /// </summary>
         public static FeatureMatrix Read(IDataView data, string columnName, int columnCount, bool requireUnitInterval, string dataName)
-            => Read(data, columnName, columnCount, requireUnitInterval, dataName, ChunkBytes);
+            => Read(data, columnName, columnCount, requireUnitInterval, dataName, ChunkBytes)!;
+
+        /// <summary>
+        /// As <see cref="Read(IDataView, string, int, bool, string)"/>, but gives up and returns <see langword="null"/> as soon as
+        /// the rows read take more than <paramref name="maximumBytes"/> (what is read so far is freed).
+        /// </summary>
+        public static FeatureMatrix? ReadWithin(IDataView data, string columnName, int columnCount, bool requireUnitInterval, string dataName, long maximumBytes)
+            => Read(data, columnName, columnCount, requireUnitInterval, dataName, ChunkBytes, maximumBytes);
 
         /// <summary>As <see cref="Read(IDataView, string, int, bool, string)"/>, with the chunk size given (for tests).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static FeatureMatrix Read(IDataView data, string columnName, int columnCount, bool requireUnitInterval, string dataName, int chunkBytes)
+        internal static FeatureMatrix? Read(IDataView data, string columnName, int columnCount, bool requireUnitInterval, string dataName, int chunkBytes, long maximumBytes = long.MaxValue)
         {
             var column = data.Schema[columnName];
             // With a known row count the rows go straight into the final buffer. Otherwise they go into native
@@ -60,6 +67,8 @@ namespace Microsoft.ML.Autoencoder.Data
                 {
                     getter(ref buffer);
                     RowValidation.CheckLength(buffer.Length, columnCount, rowIndex, columnName, dataName);
+                    if ((rowIndex + 1) * columnCount * sizeof(float) > maximumBytes)
+                        return null;
                     if ((rowIndex + 1) * columnCount > Array.MaxLength)
                         throw new InvalidOperationException($"The {dataName} is too large to hold in memory as one buffer ({rowIndex} rows of {columnCount} values).");
                     if (rowInChunk == chunkRows)
@@ -71,7 +80,7 @@ namespace Microsoft.ML.Autoencoder.Data
                     }
                     var row = chunk.Slice(rowInChunk * columnCount, columnCount);
                     buffer.CopyTo(row);
-                    RowValidation.CheckValues(row, rowIndex, columnName, dataName, requireUnitInterval, TrainingNonFiniteAdvice);
+                    RowValidation.CheckValues(row, rowIndex, columnName, dataName, requireUnitInterval, RowValidation.TrainingNonFiniteAdvice);
                     rowInChunk++;
                     rowIndex++;
                 }
@@ -112,7 +121,5 @@ namespace Microsoft.ML.Autoencoder.Data
                 Array.Copy(Values, (long)rowIndices[i] * ColumnCount, selected, (long)i * ColumnCount, ColumnCount);
             return new FeatureMatrix(selected, rowIndices.Count, ColumnCount);
         }
-
-        private const string TrainingNonFiniteAdvice = "Remove or impute such rows first (for example with ReplaceMissingValues).";
     }
 }

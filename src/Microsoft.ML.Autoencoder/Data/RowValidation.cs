@@ -10,6 +10,9 @@ namespace Microsoft.ML.Autoencoder.Data
     /// </summary>
     internal static class RowValidation
     {
+        /// <summary>What a message about a NaN or infinite training value advises.</summary>
+        public const string TrainingNonFiniteAdvice = "Remove or impute such rows first (for example with ReplaceMissingValues).";
+
         /// <summary>
         /// Throws for a NaN or infinite value, or one outside [0, 1] when <paramref name="requireUnitInterval"/>. A row's
         /// values times zero sum to zero exactly when none is NaN or infinite. Compiled fully optimized at once: training

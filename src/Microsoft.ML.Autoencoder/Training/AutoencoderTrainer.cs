@@ -16,9 +16,10 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Autoencoder.Training
 {
     /// <summary>
-    /// The training loop shared by every architecture and variant: reads the data once into one tensor,
-    /// then runs shuffled mini-batches per epoch until the epoch limit or convergence, with optional
-    /// validation, early stopping and restoring of the best weights. The loss of a batch comes from
+    /// The training loop shared by every architecture and variant: reads the data once into one tensor, or streams it
+    /// from a fresh cursor every epoch (<see cref="TrainingDataMode"/>, <see cref="TrainingRows"/>), then runs shuffled
+    /// mini-batches per epoch until the epoch limit or convergence, with optional validation, early stopping and
+    /// restoring of the best weights. The loss of a batch comes from
     /// <see cref="TrainingObjective"/>; warm start copies an initial model's weights and may freeze its encoder.
     /// </summary>
     /// <remarks>
@@ -38,6 +39,11 @@ namespace Microsoft.ML.Autoencoder.Training
     /// rows are not finite, or when the network has diverged with a finite loss: when it reconstructs the training rows
     /// more than <see cref="TrainingChecks.DivergenceFactor"/> times worse than <see cref="TrainingChecks.ReferenceLoss"/> (the network before
     /// training, or a constant output, whichever is worse).
+    /// </para>
+    /// <para>
+    /// Streaming changes where rows come from, nothing else: the same batches (a lone last row joins the one before, found
+    /// by reading a few rows ahead), the same checks, measured on the first 4096 training rows instead of 4096 spread over
+    /// the data (<see cref="TrainingRows.ReferenceRows"/>); a bad row is reported when it is first read, with its index.
     /// </para>
     /// </remarks>
     internal sealed class AutoencoderTrainer
@@ -61,8 +67,9 @@ namespace Microsoft.ML.Autoencoder.Training
 
             var readTime = Stopwatch.StartNew();
             bool requireUnitInterval = options.Loss == ReconstructionLoss.BinaryCrossEntropy;
-            var (train, validation) = ReadData(input, seed, requireUnitInterval);
-            channel.Info($"Read {train.RowCount} training rows{(validation is null ? "" : $" and {validation.RowCount} validation rows")} of {_inputSize} values in {readTime.Elapsed.TotalSeconds:F3} s.");
+            var plan = PlanData(input, seed, requireUnitInterval);
+            if (plan.Train is FeatureMatrix train)
+                channel.Info($"Read {train.RowCount} training rows{(plan.Validation is null ? "" : $" and {plan.Validation.RowCount} validation rows")} of {_inputSize} values in {readTime.Elapsed.TotalSeconds:F3} s.");
 
             if (options.NumberOfThreads is int threads)
                 torch.set_num_threads(threads);
@@ -90,7 +97,7 @@ namespace Microsoft.ML.Autoencoder.Training
                 network.SetDropoutGenerator(generator);
                 try
                 {
-                    history = RunEpochs(channel, network, train, validation, seed, device);
+                    history = RunEpochs(channel, network, plan, seed, device);
                 }
                 finally
                 {
@@ -106,14 +113,56 @@ namespace Microsoft.ML.Autoencoder.Training
             }
         }
 
-        private (FeatureMatrix Train, FeatureMatrix? Validation) ReadData(IDataView input, int seed, bool requireUnitInterval)
+        /// <summary>
+        /// How the training data is read (<see cref="AutoencoderEstimator.Options.DataMode"/>): the rows read into memory, or
+        /// the streams to read every epoch; and why, for the log.
+        /// </summary>
+        private sealed record DataPlan(FeatureMatrix? Train, FeatureMatrix? Validation, StreamingRows? TrainStream, StreamingRows? ValidationStream, string Reason);
+
+        private DataPlan PlanData(IDataView input, int seed, bool requireUnitInterval)
         {
-            string column = _options.InputColumnName;
-            var all = FeatureMatrix.Read(input, column, _inputSize, requireUnitInterval, "training data");
-            if (_options.ValidationData is IDataView validationData)
-                return (all, FeatureMatrix.Read(validationData, column, _inputSize, requireUnitInterval, "validation data"));
-            if (_options.ValidationFraction == 0)
-                return (all, null);
+            var options = _options;
+            string column = options.InputColumnName;
+            var validationData = options.ValidationData;
+            switch (options.DataMode)
+            {
+                case TrainingDataMode.InMemory:
+                    return InMemory(FeatureMatrix.Read(input, column, _inputSize, requireUnitInterval, "training data"),
+                        validationData is null ? null : FeatureMatrix.Read(validationData, column, _inputSize, requireUnitInterval, "validation data"), seed, "DataMode is InMemory");
+                case TrainingDataMode.Streaming:
+                    return Streaming(input, seed, requireUnitInterval, "DataMode is Streaming");
+            }
+
+            // Auto: by the row counts the sources report, else by reading until the budget is exceeded.
+            long rowBytes = (long)_inputSize * sizeof(float);
+            long budget = Math.Min(options.InMemoryBudgetBytes, (long)Array.MaxLength * sizeof(float));
+            string budgetText = $"the in-memory budget of {Size(options.InMemoryBudgetBytes)}";
+            long? trainRows = input.GetRowCount();
+            long? validationRows = validationData is null ? 0 : validationData.GetRowCount();
+            if (trainRows is long t && validationRows is long v)
+            {
+                double bytes = (double)(t + v) * rowBytes;
+                string size = $"{t + v} rows of {_inputSize} values as the source reports, {Size(bytes)}";
+                if (bytes > budget)
+                    return Streaming(input, seed, requireUnitInterval, $"{size}: more than {budgetText}");
+                return InMemory(FeatureMatrix.Read(input, column, _inputSize, requireUnitInterval, "training data"),
+                    validationData is null ? null : FeatureMatrix.Read(validationData, column, _inputSize, requireUnitInterval, "validation data"), seed, $"{size}: within {budgetText}");
+            }
+            var train = FeatureMatrix.ReadWithin(input, column, _inputSize, requireUnitInterval, "training data", budget);
+            FeatureMatrix? validation = null;
+            if (train is not null && validationData is not null)
+                validation = FeatureMatrix.ReadWithin(validationData, column, _inputSize, requireUnitInterval, "validation data", budget - train.RowCount * rowBytes);
+            if (train is null || validationData is not null && validation is null)
+                return Streaming(input, seed, requireUnitInterval, $"the source does not report its row count, and reading it into memory went beyond {budgetText}");
+            long read = train.RowCount + (validation?.RowCount ?? 0);
+            return InMemory(train, validation, seed, $"{read} rows of {_inputSize} values, {Size(read * rowBytes)}: within {budgetText}");
+        }
+
+        /// <summary>The rows read into memory, split for validation with <see cref="AutoencoderEstimator.Options.ValidationFraction"/>.</summary>
+        private DataPlan InMemory(FeatureMatrix all, FeatureMatrix? validation, int seed, string reason)
+        {
+            if (validation is not null || _options.ValidationData is not null || _options.ValidationFraction == 0)
+                return new DataPlan(all, validation, null, null, reason);
 
             int validationRows = (int)Math.Round(all.RowCount * (double)_options.ValidationFraction);
             if (validationRows == 0 || validationRows == all.RowCount)
@@ -121,23 +170,42 @@ namespace Microsoft.ML.Autoencoder.Training
                     $"A validation fraction of {_options.ValidationFraction} of {all.RowCount} rows leaves no rows for {(validationRows == 0 ? "validation" : "training")}.");
             var order = Enumerable.Range(0, all.RowCount).ToArray();
             new Random(seed).Shuffle(order);
-            return (all.SelectRows(order[validationRows..]), all.SelectRows(order[..validationRows]));
+            return new DataPlan(all.SelectRows(order[validationRows..]), all.SelectRows(order[..validationRows]), null, null, reason);
         }
 
-        private List<EpochSummary> RunEpochs(IChannel channel, AutoencoderNetwork network, FeatureMatrix train, FeatureMatrix? validation, int seed, Device device)
+        /// <summary>The streams of the training and validation rows; a validation fraction splits the rows by a seeded hash of their ids.</summary>
+        private DataPlan Streaming(IDataView input, int seed, bool requireUnitInterval, string reason)
+        {
+            string column = _options.InputColumnName;
+            if (_options.ValidationData is IDataView validationData)
+            {
+                return new DataPlan(null, null, new StreamingRows(input, column, _inputSize, requireUnitInterval, "training data"),
+                    new StreamingRows(validationData, column, _inputSize, requireUnitInterval, "validation data"), reason);
+            }
+            if (_options.ValidationFraction == 0)
+                return new DataPlan(null, null, new StreamingRows(input, column, _inputSize, requireUnitInterval, "training data"), null, reason);
+            double fraction = _options.ValidationFraction;
+            return new DataPlan(null, null,
+                new StreamingRows(input, column, _inputSize, requireUnitInterval, "training data", new RowHoldout(seed, fraction, HeldOut: false)),
+                new StreamingRows(input, column, _inputSize, requireUnitInterval, "validation data", new RowHoldout(seed, fraction, HeldOut: true)), reason);
+        }
+
+        private static string Size(double bytes)
+            => bytes >= 1 << 30 ? $"{bytes / (1 << 30):F1} GiB" : $"{bytes / (1 << 20):F1} MiB";
+
+        private List<EpochSummary> RunEpochs(IChannel channel, AutoencoderNetwork network, DataPlan plan, int seed, Device device)
         {
             var options = _options;
             var history = new List<EpochSummary>();
-            long rows = train.RowCount;
-            long minimumRows = MinimumBatchRows(channel, network, rows);
-            using var trainTensor = ToDevice(train.AsTensor(), device);
-            using var validationTensor = validation is null ? null : ToDevice(validation.AsTensor(), device);
-            using var shuffleGenerator = new Generator((ulong)seed);
+            int minimumRows = plan.Train is FeatureMatrix matrix ? MinimumBatchRows(channel, network, matrix.RowCount) : MinimumBatchRows(network);
+            using TrainingRows data = plan.Train is FeatureMatrix train
+                ? new InMemoryTrainingRows(train, plan.Validation, device, options.Shuffle, seed, options.BatchSize, minimumRows, plan.Reason)
+                : new StreamingTrainingRows(plan.TrainStream!, plan.ValidationStream, device, options.Shuffle, seed, options.ShuffleBufferRows, options.BatchSize, minimumRows, options.OverlapReading, plan.Reason);
+            channel.Info($"Training data: {data.Description}.");
             using var objective = new TrainingObjective(options, seed);
             int warmupEpochs = options.Variational?.KullbackLeiblerWarmupEpochs ?? 0;
             var checks = new TrainingChecks(options.Loss);
-            using var referenceRows = TrainingChecks.ReferenceRows(trainTensor);
-            double referenceLoss = checks.ReferenceLoss(network, referenceRows);
+            double referenceLoss = checks.ReferenceLoss(network, data.ReferenceRows);
             var optimizer = Optimization.CreateOptimizer(options, network);
             Dictionary<string, Tensor>? bestWeights = null;
             try
@@ -156,20 +224,20 @@ namespace Microsoft.ML.Autoencoder.Training
                     double lossSum = 0;
                     double? regularizationSum = null;
                     double? divergenceSum = null;
+                    long rows;
+                    // The epoch's buffers are allocated before the no-GC region is entered, so they do not use up its budget.
+                    using (var batches = data.StartEpoch())
                     using (SharedBatchRegion.Join())
-                    using (var order = ToDevice(options.Shuffle ? torch.randperm(rows, generator: shuffleGenerator) : torch.arange(rows), device))
                     {
-                        long count;
-                        for (long start = 0; start < rows; start += count)
+                        while (true)
                         {
                             Cancellation.ThrowIfCancelled(_host);
-                            count = Math.Min(options.BatchSize, rows - start);
-                            long rest = rows - start - count;
-                            if (rest > 0 && rest < minimumRows)
-                                count += rest; // too few rows left for a batch of their own: they join this one
                             using var batchRegion = SharedBatchRegion.EnterBatch();
                             using var scope = torch.NewDisposeScope();
-                            var batch = trainTensor.index_select(0, order.narrow(0, start, count));
+                            var batch = batches.Next();
+                            if (batch is null)
+                                break;
+                            long count = batch.shape[0];
                             var terms = objective.Compute(network, batch, epoch);
                             optimizer.zero_grad();
                             terms.Loss.backward();
@@ -180,21 +248,25 @@ namespace Microsoft.ML.Autoencoder.Training
                             if (terms.KullbackLeibler is not null)
                                 divergenceSum = (divergenceSum ?? 0) + terms.KullbackLeibler.item<float>() * count;
                         }
+                        rows = batches.RowCount;
                     }
+                    double trainingSeconds = epochTime.Elapsed.TotalSeconds;
+                    if (epoch == 1 && data is StreamingTrainingRows { LastBatchMerged: true })
+                        LogMergedLastBatch(channel, rows);
                     double trainingLoss = lossSum / rows;
                     if (!double.IsFinite(trainingLoss))
                         throw new InvalidOperationException($"Training diverged: the training loss of epoch {epoch} is {trainingLoss}. Lower the learning rate (now {learningRate:G3}), or check the input's scale.");
                     if (TrainingChecks.FirstNonFiniteState(network) is string state)
                         throw new InvalidOperationException($"Training diverged: after epoch {epoch} the network's '{state}' holds NaN or infinite values, although the training loss is {trainingLoss:G4}. Lower the learning rate (now {learningRate:G3}), or check the input's scale.");
 
-                    double? validationLoss = validationTensor is null ? null : checks.Evaluate(network, validationTensor);
+                    double? validationLoss = data.ValidationLoss(network, checks);
                     if (validationLoss is double loss && !double.IsFinite(loss))
                         throw new InvalidOperationException($"The validation loss of epoch {epoch} is {loss}, although the training loss is {trainingLoss:G4}: the network's outputs on the validation rows, or their errors, are not finite. Check that the validation data has the training data's scale, or lower the learning rate (now {learningRate:G3}).");
                     scheduler?.step();
                     var summary = new EpochSummary(epoch, trainingLoss, validationLoss, learningRate, epochTime.Elapsed.TotalSeconds,
                         regularizationSum / rows, divergenceSum / rows);
                     history.Add(summary);
-                    channel.Info(summary.ToString());
+                    channel.Info($"{summary}; {rows} training rows at {rows / trainingSeconds:F0} rows/s");
 
                     // The KL weight still changes during a warm-up, so its losses are not comparable: convergence
                     // and the best weights are tracked from the first epoch at full weight.
@@ -209,7 +281,7 @@ namespace Microsoft.ML.Autoencoder.Training
                     if (monitored < bestLoss)
                     {
                         bestLoss = monitored;
-                        if (validationTensor is not null)
+                        if (data.HasValidation)
                             bestWeights = Snapshot(network, bestWeights);
                     }
                     if (options.EarlyStopping && epochsWithoutImprovement >= options.Patience)
@@ -225,8 +297,8 @@ namespace Microsoft.ML.Autoencoder.Training
                     channel.Info($"Restored the weights of epoch {bestEpoch}, whose validation loss {bestLoss:G6} was the lowest.");
                     Restore(network, bestWeights);
                 }
-                TrainingChecks.CheckOutputsAreFinite(network, trainTensor);
-                double finalLoss = checks.Evaluate(network, referenceRows);
+                TrainingChecks.CheckOutputsAreFinite(network, data.FirstRows);
+                double finalLoss = checks.Evaluate(network, data.ReferenceRows);
                 if (!(finalLoss <= TrainingChecks.DivergenceFactor * referenceLoss))
                     throw new InvalidOperationException($"Training diverged: after {history.Count} epochs the network reconstructs the training rows with a loss of {finalLoss:G4}, {finalLoss / referenceLoss:G3} times {referenceLoss:G4}, the larger of the untrained network's loss and a constant output's (more than {TrainingChecks.DivergenceFactor} times is divergence). Lower the learning rate (now {optimizer.ParamGroups.First().LearningRate:G3}), or check the input's scale.");
                 return history;
@@ -242,33 +314,42 @@ namespace Microsoft.ML.Autoencoder.Training
             }
         }
 
+        /// <summary>Why batch normalization needs batches of several rows, for messages.</summary>
+        internal const string BatchNormalizationReason = "batch normalization cannot estimate a variance from a single value per channel (it would make every output NaN)";
+
+        /// <summary>
+        /// The fewest rows a mini-batch may hold (<see cref="AutoencoderNetwork.MinimumRowsPerBatch"/>); throws when the batch
+        /// size is smaller. (Streamed rows are counted as they arrive: the other checks come with the first epoch.)
+        /// </summary>
+        private int MinimumBatchRows(AutoencoderNetwork network)
+        {
+            int minimum = network.MinimumRowsPerBatch;
+            if (minimum > 1 && _options.BatchSize < minimum)
+                throw new ArgumentOutOfRangeException(nameof(AutoencoderEstimator.Options.BatchSize), _options.BatchSize, $"The batch size must be at least {minimum} for this architecture: {BatchNormalizationReason}.");
+            return minimum;
+        }
+
         /// <summary>
         /// The fewest rows a mini-batch may hold (<see cref="AutoencoderNetwork.MinimumRowsPerBatch"/>); says once when the
         /// last batch would hold fewer, so that those rows join the batch before it. Throws when no batch can hold enough.
         /// </summary>
-        private long MinimumBatchRows(IChannel channel, AutoencoderNetwork network, long rows)
+        private int MinimumBatchRows(IChannel channel, AutoencoderNetwork network, long rows)
         {
-            int minimum = network.MinimumRowsPerBatch;
+            int minimum = MinimumBatchRows(network);
             if (minimum == 1)
                 return 1;
-            const string why = "batch normalization cannot estimate a variance from a single value per channel (it would make every output NaN)";
-            if (_options.BatchSize < minimum)
-                throw new ArgumentOutOfRangeException(nameof(AutoencoderEstimator.Options.BatchSize), _options.BatchSize, $"The batch size must be at least {minimum} for this architecture: {why}.");
             if (rows < minimum)
-                throw new InvalidOperationException($"The training data has {rows} row{(rows == 1 ? "" : "s")}, but this architecture trains on batches of at least {minimum}: {why}.");
+                throw new InvalidOperationException($"The training data has {rows} row{(rows == 1 ? "" : "s")}, but this architecture trains on batches of at least {minimum}: {BatchNormalizationReason}.");
             long last = rows % _options.BatchSize;
             if (last > 0 && last < minimum)
-                channel.Info($"The last mini-batch of each epoch would hold {last} row{(last == 1 ? "" : "s")} ({rows} training rows, batch size {_options.BatchSize}), too few for batch normalization: {(last == 1 ? "it is" : "they are")} trained with the batch before, of {_options.BatchSize + last} rows.");
+                LogMergedLastBatch(channel, rows);
             return minimum;
         }
 
-        /// <summary>Moves a CPU tensor to <paramref name="device"/>, disposing the CPU copy when it moved.</summary>
-        private static Tensor ToDevice(Tensor tensor, Device device)
+        private void LogMergedLastBatch(IChannel channel, long rows)
         {
-            if (tensor.device_type == device.type && tensor.device_index == device.index)
-                return tensor;
-            using (tensor)
-                return tensor.to(device);
+            long last = rows % _options.BatchSize;
+            channel.Info($"The last mini-batch of each epoch would hold {last} row{(last == 1 ? "" : "s")} ({rows} training rows, batch size {_options.BatchSize}), too few for batch normalization: {(last == 1 ? "it is" : "they are")} trained with the batch before, of {_options.BatchSize + last} rows.");
         }
 
         private static Dictionary<string, Tensor> Snapshot(AutoencoderNetwork network, Dictionary<string, Tensor>? previous)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Data;
 using Microsoft.ML.Autoencoder.Model;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -104,6 +105,32 @@ namespace Microsoft.ML.Autoencoder.Training
         {
             network.eval();
             return MeanRowLoss(network, data, minimumRows: 1);
+        }
+
+        /// <summary>
+        /// The mean reconstruction loss over the rows of <paramref name="rows"/>, streamed in chunks of the inference batch
+        /// size, in inference mode; and how many rows there were (the loss is NaN for none).
+        /// </summary>
+        public (double Loss, long RowCount) Evaluate(AutoencoderNetwork network, StreamingRows rows, Device device)
+        {
+            network.eval();
+            int d = rows.ColumnCount;
+            var buffer = new float[(long)AutoencoderModel.BatchSize * d];
+            double sum = 0;
+            long count = 0;
+            using var stream = rows.Open(shuffle: null, bufferRows: 0);
+            using (torch.no_grad())
+            {
+                int n;
+                while ((n = stream.Read(buffer)) > 0)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    var batch = TensorConversion.ToTensor(buffer, n, d, device);
+                    sum += network.RowLoss(network.DecodeToLogits(network.Encode(batch)), batch, _loss).sum().item<float>();
+                    count += n;
+                }
+            }
+            return (count == 0 ? double.NaN : sum / count, count);
         }
 
         /// <summary>

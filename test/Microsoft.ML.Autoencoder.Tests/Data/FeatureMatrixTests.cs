@@ -31,7 +31,7 @@ namespace Microsoft.ML.Autoencoder.Tests.Data
             var data = Streaming(ml, rows);
             Assert.Null(data.GetRowCount());
 
-            var matrix = FeatureMatrix.Read(data, "Features", Columns, requireUnitInterval: false, "training data", chunkRows * Columns * sizeof(float));
+            var matrix = FeatureMatrix.Read(data, "Features", Columns, requireUnitInterval: false, "training data", chunkRows * Columns * sizeof(float))!;
 
             Assert.Equal(rowCount, matrix.RowCount);
             Assert.Equal(rowCount * Columns, matrix.Values.Length);
