@@ -32,20 +32,22 @@ namespace Microsoft.ML.Autoencoder.Persistence
             var history = ReadHistory(block, version);
             if (version >= VersionIntegrity)
                 description = description.WithNonFiniteInput((NonFiniteInputHandling)block.ReadInt32());
-            var codeRanges = version >= VersionCompression ? ReadCodeRanges(block, description.LatentDimension) : null;
+            var codeRanges = version >= VersionCompression ? ReadCodeRanges(block) : null;
             block.Finish(version >= VersionCompression ? "code ranges" : version >= VersionIntegrity ? "scoring settings" : "training history");
             description.CheckLoaded();
+            if (codeRanges is not null && codeRanges.Dimension != description.LatentDimension)
+                throw new InvalidDataException($"The model has code ranges for {codeRanges.Dimension} latent dimensions, but its latent dimension is {description.LatentDimension}.");
             CheckStateSize(description, state);
             return new SavedModel(description, state, history, codeRanges);
         }
 
-        private static CodeRanges? ReadCodeRanges(ModelBlockReader block, int latentDimension)
+        private static CodeRanges? ReadCodeRanges(ModelBlockReader block)
         {
             if (!block.ReadBoolean())
                 return null;
             int dimension = block.ReadInt32();
-            if (dimension != latentDimension)
-                throw new InvalidDataException($"The model has code ranges for {dimension} latent dimensions, but its latent dimension is {latentDimension}.");
+            if (dimension <= 0 || dimension > block.Remaining / (2 * sizeof(float)))
+                throw new InvalidDataException($"The model claims code ranges for {dimension} latent dimensions, more than the {block.Remaining} remaining bytes can hold.");
             var minimum = new float[dimension];
             var maximum = new float[dimension];
             for (int k = 0; k < dimension; k++)
