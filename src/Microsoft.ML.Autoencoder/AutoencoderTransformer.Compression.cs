@@ -83,7 +83,7 @@ namespace Microsoft.ML.Autoencoder
                 var next = batch.Count == capacity ? ReadBatch(enumerator, capacity, written + batch.Count) : new List<float[]>();
                 var codes = Encode(Join(batch.ToArray(), InputSize, nameof(rows)));
                 var block = new byte[CompressedCodeFormat.BlockSize(batch.Count, LatentDimension, precision)];
-                WriteBlock(codes, batch.Count, precision, ranges, block, moreBlocks: next.Count > 0, checked((int)Math.Min(written, int.MaxValue)), nameof(rows));
+                WriteBlock(codes, batch.Count, precision, ranges, block, moreBlocks: next.Count > 0, written, nameof(rows));
                 destination.Write(block);
                 written += batch.Count;
                 if (next.Count == 0)
@@ -167,10 +167,10 @@ namespace Microsoft.ML.Autoencoder
             return _model.CodeRanges;
         }
 
-        private void WriteBlock(float[] codes, int count, CodePrecision precision, CodeRanges? ranges, byte[] block, bool moreBlocks, int firstRow, string parameterName)
+        private void WriteBlock(float[] codes, int count, CodePrecision precision, CodeRanges? ranges, byte[] block, bool moreBlocks, long firstRow, string parameterName)
         {
             var payload = block.AsSpan(CompressedCodeFormat.HeaderSize, block.Length - CompressedCodeFormat.HeaderSize - CompressedCodeFormat.ChecksumSize);
-            CodeQuantization.Quantize(codes, LatentDimension, precision, ranges, payload, firstRow, parameterName);
+            CodeQuantization.Quantize(codes, LatentDimension, precision, ranges, payload, firstRow, message => new ArgumentException(message, parameterName));
             CompressedCodeFormat.Seal(block, precision, moreBlocks, _model.Fingerprint, LatentDimension, count);
         }
 

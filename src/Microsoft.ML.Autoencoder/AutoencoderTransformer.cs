@@ -151,7 +151,8 @@ namespace Microsoft.ML.Autoencoder
                 _model.Dispose();
         }
 
-        private void Hold()
+        /// <summary>Adds a hold on the network (a row mapper handed out, here or by a transformer over this one), released by one <see cref="Dispose"/>.</summary>
+        internal void Hold()
         {
             int holds;
             do

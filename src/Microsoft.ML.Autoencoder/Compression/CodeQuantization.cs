@@ -9,8 +9,8 @@ namespace Microsoft.ML.Autoencoder.Compression
         /// <summary>
         /// Writes <paramref name="codes"/> (rows of <paramref name="dimension"/> values) into <paramref name="payload"/>.
         /// </summary>
-        /// <exception cref="ArgumentException">A value cannot be stored at this precision (the row and dimension are named).</exception>
-        public static void Quantize(ReadOnlySpan<float> codes, int dimension, CodePrecision precision, CodeRanges? ranges, Span<byte> payload, int firstRow, string parameterName)
+        /// <remarks>A value that cannot be stored at this precision is reported through <paramref name="error"/> (given a message naming the row and dimension), which returns the exception to throw.</remarks>
+        public static void Quantize(ReadOnlySpan<float> codes, int dimension, CodePrecision precision, CodeRanges? ranges, Span<byte> payload, long firstRow, Func<string, Exception> error)
         {
             if (precision == CodePrecision.Float16)
             {
@@ -18,8 +18,7 @@ namespace Microsoft.ML.Autoencoder.Compression
                 {
                     var half = (Half)codes[i];
                     if (Half.IsInfinity(half) && float.IsFinite(codes[i]))
-                        throw new ArgumentException(
-                            $"Row {firstRow + i / dimension}'s code has the value {codes[i]} at dimension {i % dimension}, beyond float16's range (65504): compress with CodePrecision.Byte.", parameterName);
+                        throw error($"Row {firstRow + i / dimension}'s code has the value {codes[i]} at dimension {i % dimension}, beyond float16's range (65504): compress with CodePrecision.Byte.");
                     BinaryPrimitives.WriteHalfLittleEndian(payload.Slice(2 * i), half);
                 }
                 return;
@@ -27,7 +26,7 @@ namespace Microsoft.ML.Autoencoder.Compression
             for (int i = 0; i < codes.Length; i++)
             {
                 if (float.IsNaN(codes[i]))
-                    throw new ArgumentException($"Row {firstRow + i / dimension}'s code is NaN at dimension {i % dimension}: 8-bit codes cannot store NaN (CodePrecision.Float16 can).", parameterName);
+                    throw error($"Row {firstRow + i / dimension}'s code is NaN at dimension {i % dimension}: 8-bit codes cannot store NaN (CodePrecision.Float16 can).");
                 payload[i] = ranges!.Quantize(codes[i], i % dimension);
             }
         }
