@@ -43,6 +43,7 @@ internal static class CompressionPlots
                 Color = PlotStyle.MethodColor(index),
                 MarkerType = PlotStyle.MethodMarker(index),
                 MarkerFill = PlotStyle.MethodColor(index),
+                MarkerStroke = PlotStyle.MethodColor(index),
                 MarkerSize = 4,
                 StrokeThickness = 1.5,
                 LineStyle = index >= 6 ? LineStyle.Dash : LineStyle.Solid,
@@ -67,7 +68,7 @@ internal static class CompressionPlots
             });
         }
 
-        model.Legends.Add(PlotStyle.CreateLegend(psnr ? LegendPosition.BottomRight : LegendPosition.TopRight, outside: true));
-        return PlotStyle.ToPng(model, 1100, 560);
+        model.Legends.Add(PlotStyle.CreateLegend(LegendPosition.RightTop, outside: true));
+        return PlotStyle.ToPng(model, 1200, 560);
     }
 }
