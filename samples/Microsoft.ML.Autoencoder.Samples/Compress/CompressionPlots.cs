@@ -12,6 +12,16 @@ namespace Microsoft.ML.Autoencoder.Samples.Compress;
 /// <summary>The rate-distortion plots (OxyPlot, rendered to PNG): one line per method, lossless codecs as vertical lines.</summary>
 internal static class CompressionPlots
 {
+    // Eight curves: the Okabe-Ito palette's eight colours (black for the last), each with its own marker.
+    private static readonly OxyColor[] Colors =
+    [
+        OxyColor.FromRgb(0, 114, 178), OxyColor.FromRgb(213, 94, 0), OxyColor.FromRgb(0, 158, 115), OxyColor.FromRgb(204, 121, 167),
+        OxyColor.FromRgb(230, 159, 0), OxyColor.FromRgb(86, 180, 233), OxyColor.FromRgb(240, 228, 66), OxyColors.Black,
+    ];
+
+    private static readonly MarkerType[] Markers =
+        [MarkerType.Circle, MarkerType.Square, MarkerType.Diamond, MarkerType.Triangle, MarkerType.Circle, MarkerType.Square, MarkerType.Diamond, MarkerType.Triangle];
+
     /// <summary>Held-out MSE (log scale) or PSNR against bytes per image (log scale).</summary>
     public static byte[] RateDistortion(CompressionResult result, bool psnr)
     {
@@ -40,13 +50,13 @@ internal static class CompressionPlots
             var line = new LineSeries
             {
                 Title = family.Key,
-                Color = PlotStyle.MethodColor(index),
-                MarkerType = PlotStyle.MethodMarker(index),
-                MarkerFill = PlotStyle.MethodColor(index),
-                MarkerStroke = PlotStyle.MethodColor(index),
+                Color = Colors[index % Colors.Length],
+                MarkerType = Markers[index % Markers.Length],
+                MarkerFill = Colors[index % Colors.Length],
+                MarkerStroke = Colors[index % Colors.Length],
                 MarkerSize = 4,
                 StrokeThickness = 1.5,
-                LineStyle = index >= 6 ? LineStyle.Dash : LineStyle.Solid,
+                LineStyle = index >= Colors.Length ? LineStyle.Dash : LineStyle.Solid,
             };
             foreach (var point in family.OrderBy(p => p.BytesPerImage))
                 line.Points.Add(new DataPoint(point.BytesPerImage, psnr ? point.Psnr : point.MeanSquaredError));
