@@ -50,6 +50,7 @@ namespace Microsoft.ML.Autoencoder.Compression
         private sealed class Decoder
         {
             private readonly DecompressionSettings _settings;
+            private readonly byte[] _payload;
             private readonly float[] _code;
             private readonly float[] _reconstruction;
             private ValueGetter<VBuffer<byte>>? _getter;
@@ -60,6 +61,7 @@ namespace Microsoft.ML.Autoencoder.Compression
             public Decoder(DecompressionSettings settings, DataViewRow? input)
             {
                 _settings = settings;
+                _payload = new byte[settings.CodeSize];
                 _code = new float[settings.Model.LatentDimension];
                 _reconstruction = new float[settings.Model.InputSize];
                 if (input is not null)
@@ -83,9 +85,9 @@ namespace Microsoft.ML.Autoencoder.Compression
                 int size = _settings.CodeSize;
                 if (_bytes.Length != size)
                     throw new InvalidOperationException($"Row {input.Position}: the compressed code in column '{_settings.InputColumnName}' has {_bytes.Length} bytes; {size} were expected.");
-                var dense = _bytes.DenseValues().ToArray();
+                _bytes.CopyTo(_payload);
                 var model = _settings.Model;
-                CodeQuantization.Dequantize(dense, model.LatentDimension, _settings.Precision, model.CodeRanges, _code);
+                CodeQuantization.Dequantize(_payload, model.LatentDimension, _settings.Precision, model.CodeRanges, _code);
                 int bad = Array.FindIndex(_code, v => !float.IsFinite(v));
                 if (bad >= 0)
                     throw new InvalidOperationException($"Row {input.Position}: the compressed code in column '{_settings.InputColumnName}' has the value {_code[bad]} at dimension {bad}, which cannot be decoded.");
@@ -175,11 +177,5 @@ namespace Microsoft.ML.Autoencoder.Compression
                     ? _input.GetGetter<TValue>(_input.Schema[column.Index])
                     : (_decoder ?? throw new InvalidOperationException($"Column '{column.Name}' was not requested when the row was created.")).GetGetter<TValue>(column);
         }
-    }
-
-    /// <summary>What a decompression cursor needs: the model, the code column's name, its precision and size.</summary>
-    internal sealed record DecompressionSettings(AutoencoderModel Model, string InputColumnName, CodePrecision Precision)
-    {
-        public int CodeSize => Model.LatentDimension * CompressedCodeFormat.ValueSize(Precision);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
 using Microsoft.ML.Autoencoder.Tests.Pipelines;
 using Xunit;
 
@@ -191,6 +192,33 @@ namespace Microsoft.ML.Autoencoder.Tests.Compression
             var ex = Assert.Throws<FormatException>(() => Autoencoder.Decompress(bytes));
             Assert.Contains("another model", ex.Message);
             Assert.Equal(_fixture.HeldOutRows.Length, other.Decompress(bytes).Length);
+        }
+
+        [Fact]
+        public void Decompress_UnknownPrecisionWithValidChecksum_ThrowsFormatExceptionNamingThePrecision()
+        {
+            var bytes = Autoencoder.Compress(_fixture.HeldOutRows);
+            bytes[6] = 7;
+            SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
+            var ex = Assert.Throws<FormatException>(() => Autoencoder.Decompress(bytes));
+            Assert.Contains("precision 7", ex.Message);
+        }
+
+        [Fact]
+        public void Compress_VariationalModel_StoresTheMeans()
+        {
+            var options = CompressionFixture.Options();
+            options.Variational = new VariationalOptions();
+            using var vae = _fixture.Ml.Transforms.Autoencoder(options).Fit(_fixture.Training);
+            var rows = _fixture.TrainingRows.Take(100).ToArray();
+            var (mean, _) = vae.EncodeDistribution(SyntheticData.Flatten(rows));
+            var restored = vae.DecompressCodes(vae.Compress(rows, CodePrecision.Byte));
+            for (int i = 0; i < rows.Length; i++)
+                for (int k = 0; k < vae.LatentDimension; k++)
+                {
+                    double scale = ((double)vae.CodeMaximum![k] - vae.CodeMinimum![k]) / 255;
+                    Assert.InRange(Math.Abs(mean[i * vae.LatentDimension + k] - restored[i][k]), 0, scale / 2 + 1e-6);
+                }
         }
 
         [Fact]
