@@ -106,11 +106,18 @@ namespace Microsoft.ML.Autoencoder.Compression
             long payloadLength = (long)rowCount * storedDimension * valueSize;
             if (storedDimension <= 0 || rowCount < 0 || payloadLength > Array.MaxLength - HeaderSize - ChecksumSize)
                 throw new FormatException($"The compressed codes are damaged{where}: the header claims {rowCount} codes of {storedDimension} values.");
-            var block = new byte[HeaderSize + payloadLength + ChecksumSize];
+            long blockLength = HeaderSize + payloadLength + ChecksumSize;
+            // A damaged row count must not make the reader allocate what the data cannot fill: a seekable stream's length
+            // is checked first, and other streams are read in chunks, so memory grows only with the bytes that arrive.
+            long available = stream.CanSeek ? HeaderSize + Math.Max(0, stream.Length - stream.Position) : blockLength;
+            if (available < blockLength)
+                throw Truncated(where, rowCount, blockLength, available);
+            var rest = ReadUpTo(stream, blockLength - HeaderSize);
+            if (rest.Length < blockLength - HeaderSize)
+                throw Truncated(where, rowCount, blockLength, HeaderSize + rest.Length);
+            var block = new byte[blockLength];
             header.CopyTo(block, 0);
-            int rest = ReadFully(stream, block.AsSpan(HeaderSize));
-            if (rest < block.Length - HeaderSize)
-                throw new FormatException($"The compressed codes are truncated, or their header is damaged{where}: the header announces {rowCount} codes in {block.Length} bytes, but only {HeaderSize + rest} are there.");
+            rest.CopyTo(block, HeaderSize);
 
             Span<byte> checksum = stackalloc byte[ChecksumSize];
             SHA256.HashData(block.AsSpan(0, block.Length - ChecksumSize), checksum);
@@ -125,6 +132,30 @@ namespace Microsoft.ML.Autoencoder.Compression
                     $"The compressed codes were written by another model (fingerprint {Convert.ToHexString(header, 8, FingerprintSize)}, {storedDimension} latent values) " +
                     $"than this one (fingerprint {Convert.ToHexString(fingerprint.Slice(0, FingerprintSize))}, {dimension}): decompress them with the model that compressed them.");
             return new CodeBlock(precision, rowCount, (header[7] & MoreBlocksFlag) != 0, new ArraySegment<byte>(block, HeaderSize, (int)payloadLength));
+        }
+
+        private static FormatException Truncated(string where, int rowCount, long blockLength, long available)
+            => new FormatException($"The compressed codes are truncated, or their header is damaged{where}: the header announces {rowCount} codes in {blockLength} bytes, but only {available} are there.");
+
+        /// <summary>Reads up to <paramref name="count"/> bytes, in chunks of at most 1 MiB.</summary>
+        private static byte[] ReadUpTo(Stream stream, long count)
+        {
+            const int chunk = 1 << 20;
+            if (count <= chunk)
+            {
+                var small = new byte[count];
+                return small.AsSpan(0, ReadFully(stream, small)).ToArray();
+            }
+            using var buffer = new MemoryStream();
+            var piece = new byte[chunk];
+            while (buffer.Length < count)
+            {
+                int read = ReadFully(stream, piece.AsSpan(0, (int)Math.Min(chunk, count - buffer.Length)));
+                buffer.Write(piece, 0, read);
+                if (read == 0)
+                    break;
+            }
+            return buffer.ToArray();
         }
 
         private static int ReadFully(Stream stream, Span<byte> buffer)

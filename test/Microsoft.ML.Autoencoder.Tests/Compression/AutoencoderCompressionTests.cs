@@ -160,6 +160,33 @@ namespace Microsoft.ML.Autoencoder.Tests.Compression
         }
 
         [Fact]
+        public void Decompress_RowCountDamagedToHundredsOfMillions_ThrowsTruncatedWithoutAllocatingIt()
+        {
+            var bytes = Autoencoder.Compress(_fixture.HeldOutRows);
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(28), 400_000_000);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var ex = Assert.Throws<FormatException>(() => Autoencoder.Decompress(bytes));
+            Assert.Contains("truncated", ex.Message);
+            // A non-seekable stream is read in 1 MiB chunks: the same error, and memory only for the bytes that came.
+            var stream = Assert.Throws<FormatException>(() => Autoencoder.Decompress(new NonSeekableStream(bytes)).ToArray());
+            Assert.Contains("truncated", stream.Message);
+            Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 16 << 20);
+        }
+
+        /// <summary>A read-only stream that cannot seek or tell its length, as a network stream.</summary>
+        private sealed class NonSeekableStream : MemoryStream
+        {
+            public NonSeekableStream(byte[] bytes)
+                : base(bytes, writable: false)
+            {
+            }
+
+            public override bool CanSeek => false;
+
+            public override long Length => throw new NotSupportedException();
+        }
+
+        [Fact]
         public void Decompress_NotCompressedCodes_ThrowsFormatExceptionNamingTheMagic()
         {
             var ex = Assert.Throws<FormatException>(() => Autoencoder.Decompress(new byte[100]));
