@@ -13,8 +13,9 @@ namespace Microsoft.ML.Autoencoder
     /// <c>mlContext.Transforms.DecompressAutoencoderCodes</c>.
     /// </summary>
     /// <remarks>
-    /// Rows are decoded one at a time, when the column is read; for many rows at once the array and stream forms of
-    /// <see cref="AutoencoderTransformer.Decompress(byte[])"/> decode in batches. Ownership, saving and loading are as for
+    /// Rows are decoded when the column is read, in batches of up to 1,024 (read ahead by a second cursor), as
+    /// <see cref="AutoencoderTransformer.Decompress(byte[])"/> does; a shuffled cursor or a <c>PredictionEngine</c> decodes one
+    /// row at a time. Ownership, saving and loading are as for
     /// <see cref="AutoencoderCompressionTransformer"/>. See docs/compression.md.
     /// </remarks>
     public sealed class AutoencoderDecompressionTransformer : ITransformer, IDisposable
@@ -67,7 +68,7 @@ namespace Microsoft.ML.Autoencoder
             return builder.ToSchema();
         }
 
-        /// <summary>Adds the reconstruction column to <paramref name="input"/>, lazily.</summary>
+        /// <summary>Adds the reconstruction column to <paramref name="input"/>, lazily, batch by batch.</summary>
         /// <exception cref="ArgumentOutOfRangeException">The code column is missing or is not a vector of <see cref="CodeSize"/> bytes.</exception>
         /// <remarks>Reading a row whose float16 code holds a NaN or infinite value throws an <see cref="InvalidOperationException"/> naming the row.</remarks>
         public IDataView Transform(IDataView input)
