@@ -11,6 +11,7 @@ var root = new RootCommand("Microsoft.ML.Autoencoder samples.")
     Microsoft.ML.Autoencoder.Samples.Onnx.DeployEncoderCommand.Create(),
     Microsoft.ML.Autoencoder.Samples.Detect.DetectCommand.Create(),
     Microsoft.ML.Autoencoder.Samples.Detect.AnomalySample.Create(),
+    Microsoft.ML.Autoencoder.Samples.Compress.CompressCommand.Create(),
 };
 
 if (args.Length == 0)

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Compression;
 using Microsoft.ML.Autoencoder.Data;
 using Microsoft.ML.Autoencoder.Interop;
 using Microsoft.ML.Autoencoder.Model;
@@ -82,7 +83,17 @@ namespace Microsoft.ML.Autoencoder
 
             var trainer = new AutoencoderTrainer(_host, options, inputSize);
             var (network, history) = trainer.Train(input);
-            return new AutoencoderTransformer(new AutoencoderModel(AutoencoderModelDescription.FromOptions(options, network), network, history));
+            var model = new AutoencoderModel(AutoencoderModelDescription.FromOptions(options, network), network, history);
+            try
+            {
+                model.CodeRanges = CodeRangeFit.Fit(model, input); // the 8-bit compression ranges: one encode pass over the training data
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+            return new AutoencoderTransformer(model);
         }
 
         /// <summary>

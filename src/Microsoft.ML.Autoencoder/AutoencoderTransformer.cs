@@ -16,6 +16,8 @@ namespace Microsoft.ML.Autoencoder
     /// methods do the same on plain arrays. <see cref="Decode(float[])"/> generates new data from latent vectors,
     /// <see cref="Interpolate(float[], float[], int)"/> along the line between two rows' codes, and, for a
     /// variational model, <see cref="Sample(int, int)"/> from the prior (see docs/generation.md).
+    /// <see cref="Compress(float[][], CodePrecision)"/> and <see cref="Decompress(byte[])"/> store codes as checked bytes
+    /// (see docs/compression.md).
     /// </summary>
     /// <remarks>
     /// <para>
@@ -151,7 +153,8 @@ namespace Microsoft.ML.Autoencoder
                 _model.Dispose();
         }
 
-        private void Hold()
+        /// <summary>Adds a hold on the network (a row mapper handed out, here or by a transformer over this one), released by one <see cref="Dispose"/>.</summary>
+        internal void Hold()
         {
             int holds;
             do

@@ -40,7 +40,7 @@ internal static class ModelFileCases
         yield return Case("a weight's byte flipped", typeof(FormatException), Damaged,
             Entry(dense, e => e[ModelEntryBytes.HeaderSize + 0x400] ^= 0x10));
         yield return Case("a history byte flipped", typeof(FormatException), Damaged,
-            Entry(dense, e => e[ModelEntryBytes.HeaderSize + ModelEntryBytes.ModelBlockLength(e) - ModelEntryBytes.DigestSize - 3] ^= 0x01));
+            Entry(dense, e => e[ModelEntryBytes.HeaderSize + ModelEntryBytes.ModelBlockLength(e) - ModelEntryBytes.DigestSize - ModelEntryBytes.CodeRangesSize(FuzzModels.LatentDimension) - 3] ^= 0x01));
         yield return Case("the input column's name changed in the string table", typeof(FormatException), Damaged,
             Entry(dense, e => e[ModelEntryBytes.StringCharsOffset(e)] ^= 0x01));
         yield return Case("the digest's last byte flipped", typeof(FormatException), Damaged,
@@ -70,7 +70,7 @@ internal static class ModelFileCases
             Entry(dense, e => SetInt(e, StateStart(e), 1 << 30), reseal: true));
         yield return Case("a string id past the string table, digest recomputed", typeof(FormatException), "but the entry's string table has",
             Entry(dense, e => SetInt(e, ModelEntryBytes.HeaderSize + 8, 1000), reseal: true));
-        yield return Case("version fields lowered to 0x00010002", typeof(FormatException), "36 bytes follow the training history",
+        yield return Case("version fields lowered to 0x00010002", typeof(FormatException), "65 bytes follow the training history",
             Entry(dense, e =>
             {
                 SetInt(e, ModelEntryBytes.ModelVerWritten, 0x00010002);
@@ -104,11 +104,11 @@ internal static class ModelFileCases
         return copy.ToArray();
     }
 
-    /// <summary>The zip with its autoencoder entry rewritten in format 0x00010002: the same layout without the scoring policy and the digest.</summary>
+    /// <summary>The zip with its autoencoder entry rewritten in format 0x00010002: the same layout without the scoring policy, the code ranges and the digest.</summary>
     private static byte[] VariantsFormat(byte[] zip) => ModelEntryBytes.RewriteAutoencoderEntry(zip, entry =>
     {
         byte[] block = ModelEntryBytes.ModelBlock(entry);
-        var result = ModelEntryBytes.ReplaceModelBlock(entry, block[..^(sizeof(int) + ModelEntryBytes.DigestSize)]);
+        var result = ModelEntryBytes.ReplaceModelBlock(entry, block[..^(sizeof(int) + ModelEntryBytes.CodeRangesSize(FuzzModels.LatentDimension) + ModelEntryBytes.DigestSize)]);
         BitConverter.TryWriteBytes(result.AsSpan(ModelEntryBytes.ModelVerWritten), 0x00010002);
         BitConverter.TryWriteBytes(result.AsSpan(ModelEntryBytes.ModelVerReadable), 0x00010002);
         return result;

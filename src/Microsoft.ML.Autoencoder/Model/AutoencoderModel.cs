@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Security.Cryptography;
 using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Compression;
 using Microsoft.ML.Autoencoder.Data;
 using Microsoft.ML.Autoencoder.Persistence;
 using TorchSharp;
@@ -26,6 +28,8 @@ namespace Microsoft.ML.Autoencoder.Model
         private readonly object _lock = new object();
         private readonly Device _device;
         private bool _disposed;
+        private CodeRanges? _codeRanges;
+        private byte[]? _fingerprint;
 
         /// <summary>Takes ownership of a trained (or loaded) network; <paramref name="description"/> must describe it.</summary>
         public AutoencoderModel(AutoencoderModelDescription description, AutoencoderNetwork network, IReadOnlyList<EpochSummary> history)
@@ -41,6 +45,40 @@ namespace Microsoft.ML.Autoencoder.Model
 
         /// <summary>One entry per training epoch, in order.</summary>
         public IReadOnlyList<EpochSummary> History { get; }
+
+        /// <summary>
+        /// Each latent dimension's range over the training codes, for 8-bit compression; <see langword="null"/> for a model
+        /// loaded from a format older than 0x00010004. Set once, by <c>Fit</c> or the loader, before the model is shared.
+        /// </summary>
+        public CodeRanges? CodeRanges
+        {
+            get => _codeRanges;
+            set
+            {
+                lock (_lock)
+                {
+                    _codeRanges = value;
+                    _fingerprint = null;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The first bytes of a SHA-256 of what decoding compressed codes depends on: the sizes, the variational flag, every
+        /// floating-point state tensor (name and values, in state_dict order) and the code ranges. Saving and loading keep
+        /// it; any retraining changes it. Compressed codes carry it, so another model's codes are refused.
+        /// </summary>
+        public byte[] Fingerprint
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    ThrowIfDisposed();
+                    return _fingerprint ??= ComputeFingerprint();
+                }
+            }
+        }
 
         public int InputSize => Description.InputSize;
 
@@ -146,13 +184,39 @@ namespace Microsoft.ML.Autoencoder.Model
             }
         }
 
+        private byte[] ComputeFingerprint()
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData("Microsoft.ML.Autoencoder model fingerprint 1"u8);
+            hash.AppendData(BitConverter.GetBytes(InputSize));
+            hash.AppendData(BitConverter.GetBytes(LatentDimension));
+            hash.AppendData(BitConverter.GetBytes(Description.IsVariational));
+            using (var scope = torch.NewDisposeScope())
+            {
+                foreach (var (name, tensor) in _network.state_dict())
+                {
+                    if (tensor.dtype != ScalarType.Float32)
+                        continue;
+                    hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
+                    hash.AppendData(tensor.detach().cpu().contiguous().bytes);
+                }
+            }
+            hash.AppendData(BitConverter.GetBytes(_codeRanges is not null));
+            if (_codeRanges is CodeRanges ranges)
+            {
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ranges.Minimum.AsSpan()));
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ranges.Maximum.AsSpan()));
+            }
+            return hash.GetHashAndReset().AsSpan(0, CompressedCodeFormat.FingerprintSize).ToArray();
+        }
+
         /// <summary>Writes the model for <c>mlContext.Model.Save</c> (see <see cref="AutoencoderModelSerializer"/>).</summary>
         public void Save(ModelSaveContext ctx)
         {
             lock (_lock)
             {
                 ThrowIfDisposed();
-                AutoencoderModelSerializer.Save(ctx, Description, _network, History);
+                AutoencoderModelSerializer.Save(ctx, Description, _network, History, _codeRanges);
             }
         }
 

@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoder;
 using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Compression;
 using Microsoft.ML.Autoencoder.Model;
 using Microsoft.ML.Autoencoder.Persistence;
 using Microsoft.ML.Autoencoder.Training;
@@ -31,10 +32,36 @@ namespace Microsoft.ML.Autoencoder.Persistence
             var history = ReadHistory(block, version);
             if (version >= VersionIntegrity)
                 description = description.WithNonFiniteInput((NonFiniteInputHandling)block.ReadInt32());
-            block.Finish(version >= VersionIntegrity ? "scoring settings" : "training history");
+            var codeRanges = version >= VersionCompression ? ReadCodeRanges(block) : null;
+            block.Finish(version >= VersionCompression ? "code ranges" : version >= VersionIntegrity ? "scoring settings" : "training history");
             description.CheckLoaded();
+            if (codeRanges is not null && codeRanges.Dimension != description.LatentDimension)
+                throw new InvalidDataException($"The model has code ranges for {codeRanges.Dimension} latent dimensions, but its latent dimension is {description.LatentDimension}.");
             CheckStateSize(description, state);
-            return new SavedModel(description, state, history);
+            return new SavedModel(description, state, history, codeRanges);
+        }
+
+        private static CodeRanges? ReadCodeRanges(ModelBlockReader block)
+        {
+            if (!block.ReadBoolean())
+                return null;
+            int dimension = block.ReadInt32();
+            if (dimension <= 0 || dimension > block.Remaining / (2 * sizeof(float)))
+                throw new InvalidDataException($"The model claims code ranges for {dimension} latent dimensions, more than the {block.Remaining} remaining bytes can hold.");
+            var minimum = new float[dimension];
+            var maximum = new float[dimension];
+            for (int k = 0; k < dimension; k++)
+                minimum[k] = block.ReadSingle();
+            for (int k = 0; k < dimension; k++)
+                maximum[k] = block.ReadSingle();
+            try
+            {
+                return new CodeRanges(minimum, maximum);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException("The model's code ranges are damaged: " + ex.Message, ex);
+            }
         }
 
         private static AutoencoderModelDescription ReadDescription(ModelBlockReader block, uint version)
@@ -189,7 +216,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
         }
 
         /// <summary>A model block read into memory: nothing built yet.</summary>
-        private sealed record SavedModel(AutoencoderModelDescription Description, IReadOnlyList<SavedTensor> State, IReadOnlyList<EpochSummary> History);
+        private sealed record SavedModel(AutoencoderModelDescription Description, IReadOnlyList<SavedTensor> State, IReadOnlyList<EpochSummary> History, CodeRanges? CodeRanges);
 
         /// <summary>One saved state entry: its name, element type, shape, number of values and raw bytes.</summary>
         private sealed record SavedTensor(string Name, ScalarType ElementType, long[] Shape, long Elements, byte[] Bytes);

@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoder;
 using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Compression;
 using Microsoft.ML.Autoencoder.Model;
 using Microsoft.ML.Autoencoder.Persistence;
 using Microsoft.ML.Autoencoder.Training;
@@ -53,15 +54,20 @@ namespace Microsoft.ML.Autoencoder.Persistence
         //               verified before anything is read; before the digest, the scoring policy for non-finite input
         //               (older models score as NonFiniteInputHandling.Throw). Readers of 0x00010002 would refuse the digest as trailing
         //               bytes (verReadableCur); this version reads all three.
+        //   0x00010004  Compression: after the non-finite policy, the latent code ranges for 8-bit compression (a presence
+        //               flag, the dimension, each dimension's minimum and maximum over the training codes). Readers of
+        //               0x00010003 would refuse them as trailing bytes (verReadableCur); this version reads all four (older
+        //               models have no ranges: they compress to float16 only).
         private const uint VersionInitial = 0x00010001;
         private const uint VersionVariants = 0x00010002;
         private const uint VersionIntegrity = 0x00010003;
+        private const uint VersionCompression = 0x00010004;
 
         internal static VersionInfo GetVersionInfo()
             => new VersionInfo(
                 modelSignature: "AUTOENCD", // exactly 8 ASCII characters
-                verWrittenCur: VersionIntegrity,
-                verReadableCur: VersionIntegrity,
+                verWrittenCur: VersionCompression,
+                verReadableCur: VersionCompression,
                 verWeCanReadBack: VersionInitial,
                 loaderSignature: LoaderSignature,
                 // The short name: ML.NET passes it to Assembly.Load, and a full name would pin the assembly version.
@@ -104,6 +110,10 @@ namespace Microsoft.ML.Autoencoder.Persistence
         //     bool     whether a KL divergence follows (one byte)                                       [0x00010002]
         //     double   KL divergence (only when the flag is true)                                       [0x00010002]
         //   int        scoring of non-finite input (NonFiniteInputHandling: 0 throw, 1 propagate)           [0x00010003]
+        //   bool       whether code ranges follow (one byte)                                                 [0x00010004]
+        //   int        their dimension d (the latent dimension; only when the flag is true)                  [0x00010004]
+        //   float[d]   each latent dimension's smallest training code value (only when the flag is true)    [0x00010004]
+        //   float[d]   each latent dimension's largest training code value (only when the flag is true)     [0x00010004]
         //   byte[32]   SHA-256 of the block's bytes before it, then of the entry's string table: int string count, and
         //              per string in table order its int length in UTF-16 code units and the code units  [0x00010003]
         //              (ModelBlockDigest)
@@ -113,7 +123,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
         // only then builds the network.
 
         /// <summary>Writes the model into <paramref name="ctx"/> (called by the transformer's <see cref="ICanSaveModel.Save"/>).</summary>
-        internal static void Save(ModelSaveContext ctx, AutoencoderModelDescription description, AutoencoderNetwork network, IReadOnlyList<EpochSummary> history)
+        internal static void Save(ModelSaveContext ctx, AutoencoderModelDescription description, AutoencoderNetwork network, IReadOnlyList<EpochSummary> history, CodeRanges? codeRanges)
         {
             Contracts.CheckValue(ctx, nameof(ctx));
             CheckLittleEndian();
@@ -125,6 +135,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
             WriteState(block, network);
             WriteHistory(block, history);
             block.Write((int)description.NonFiniteInput);
+            WriteCodeRanges(block, codeRanges);
             block.Finish();
         }
 
@@ -165,6 +176,18 @@ namespace Microsoft.ML.Autoencoder.Persistence
             }
         }
 
+        private static void WriteCodeRanges(ModelBlockWriter block, CodeRanges? ranges)
+        {
+            block.Write(ranges is not null);
+            if (ranges is null)
+                return;
+            block.Write(ranges.Dimension);
+            foreach (float value in ranges.Minimum)
+                block.Write(value);
+            foreach (float value in ranges.Maximum)
+                block.Write(value);
+        }
+
         private static void WriteHistory(ModelBlockWriter block, IReadOnlyList<EpochSummary> history)
         {
             block.Write(history.Count);
@@ -203,7 +226,7 @@ namespace Microsoft.ML.Autoencoder.Persistence
                 network = CreateNetwork(model.Description);
                 SetState(network, model.State);
 
-                var transformer = new AutoencoderTransformer(new AutoencoderModel(model.Description, network, model.History));
+                var transformer = new AutoencoderTransformer(new AutoencoderModel(model.Description, network, model.History) { CodeRanges = model.CodeRanges });
                 network = null; // owned by the transformer now
                 return transformer;
             }

@@ -85,6 +85,8 @@ namespace Microsoft.ML.Autoencoder.Persistence
 
         public double ReadDouble() => Take(sizeof(double), "a double")._reader.ReadDouble();
 
+        public float ReadSingle() => Take(sizeof(float), "a float")._reader.ReadSingle();
+
         public bool ReadBoolean()
         {
             byte value = Take(sizeof(byte), "a bool")._reader.ReadByte();

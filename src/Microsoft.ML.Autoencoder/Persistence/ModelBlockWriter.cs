@@ -35,6 +35,12 @@ namespace Microsoft.ML.Autoencoder.Persistence
             Write(_scratch.AsSpan(0, sizeof(long)));
         }
 
+        public void Write(float value)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(_scratch, value);
+            Write(_scratch.AsSpan(0, sizeof(float)));
+        }
+
         public void Write(double value)
         {
             BinaryPrimitives.WriteDoubleLittleEndian(_scratch, value);

@@ -151,8 +151,8 @@ public sealed class AutoencoderModelIntegrityTests
     }
 
     /// <summary>
-    /// A model in the variants format (0x00010002): the layout of 0x00010003 without the scoring policy and the digest,
-    /// made from a saved model by removing both and writing the older version. It still loads, bit-identical.
+    /// A model in the variants format (0x00010002): the layout of 0x00010004 without the scoring policy, the code ranges
+    /// and the digest, made from a saved model by removing them and writing the older version. It still loads, bit-identical.
     /// </summary>
     [Fact]
     public void Load_ModelInVariantsFormatWithoutDigest_GivesBitIdenticalOutputs()
@@ -164,7 +164,7 @@ public sealed class AutoencoderModelIntegrityTests
         {
             Assert.Equal(ModelEntryBytes.ComputeDigest(entry), ModelEntryBytes.RecordedDigest(entry));
             byte[] block = ModelEntryBytes.ModelBlock(entry);
-            var result = ModelEntryBytes.ReplaceModelBlock(entry, block[..^(sizeof(int) + ModelEntryBytes.DigestSize)]);
+            var result = ModelEntryBytes.ReplaceModelBlock(entry, block[..^(sizeof(int) + ModelEntryBytes.CodeRangesSize(FuzzModels.LatentDimension) + ModelEntryBytes.DigestSize)]);
             BitConverter.TryWriteBytes(result.AsSpan(ModelEntryBytes.ModelVerWritten), 0x00010002u);
             BitConverter.TryWriteBytes(result.AsSpan(ModelEntryBytes.ModelVerReadable), 0x00010002u);
             return result;
@@ -182,12 +182,43 @@ public sealed class AutoencoderModelIntegrityTests
     }
 
     /// <summary>
+    /// A model in the integrity format (0x00010003): the layout of 0x00010004 without the code ranges, made from a saved
+    /// model by removing them, writing the older version and recomputing the digest. It loads with the same outputs and
+    /// no code ranges.
+    /// </summary>
+    [Fact]
+    public void Load_ModelInIntegrityFormatWithoutCodeRanges_GivesBitIdenticalOutputsAndNoRanges()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = FuzzModels.Data(ml);
+        byte[] zip = SaveDense(ml);
+        byte[] older = ModelEntryBytes.RewriteAutoencoderEntry(zip, entry =>
+        {
+            byte[] block = ModelEntryBytes.ModelBlock(entry);
+            int kept = block.Length - ModelEntryBytes.CodeRangesSize(FuzzModels.LatentDimension) - ModelEntryBytes.DigestSize;
+            var result = ModelEntryBytes.ReplaceModelBlock(entry, block[..kept].Concat(new byte[ModelEntryBytes.DigestSize]).ToArray());
+            BitConverter.TryWriteBytes(result.AsSpan(ModelEntryBytes.ModelVerWritten), 0x00010003u);
+            BitConverter.TryWriteBytes(result.AsSpan(ModelEntryBytes.ModelVerReadable), 0x00010003u);
+            ModelEntryBytes.Reseal(result);
+            return result;
+        });
+
+        using var expected = (AutoencoderTransformer)Load(ml, zip);
+        using var loaded = (AutoencoderTransformer)Load(ml, older);
+
+        Assert.True(expected.HasCodeRanges);
+        Assert.False(loaded.HasCodeRanges);
+        foreach (string column in new[] { "Latent", "Reconstruction" })
+            Assert.Equal(Bits(expected.Transform(data).GetColumn<float[]>(column).SelectMany(v => v)), Bits(loaded.Transform(data).GetColumn<float[]>(column).SelectMany(v => v)));
+    }
+
+    /// <summary>
     /// A damaged version field cannot switch the check off: the written version lowered to 0x00010002 (below the
-    /// readable one) is refused by ML.NET's header check; both lowered, the digest is left over at the end and refused.
+    /// readable one) is refused by ML.NET's header check; both lowered, the newer fields and the digest are left over at the end and refused.
     /// </summary>
     [Theory]
     [InlineData(0x00010002u, 0x00010003u, "Corrupt file header")]
-    [InlineData(0x00010002u, 0x00010002u, "36 bytes follow the training history")]
+    [InlineData(0x00010002u, 0x00010002u, "65 bytes follow the training history")] // the scoring policy, the code ranges (29 bytes for 3 dimensions) and the digest
     public void Load_VersionLoweredToFormatWithoutDigest_ThrowsFormatException(uint written, uint readable, string expectedMessage)
     {
         var ml = new MLContext(seed: 1);

@@ -12,6 +12,9 @@ internal static class FuzzModels
     /// <summary>The input size of every fuzz model.</summary>
     public const int Size = 20;
 
+    /// <summary>The latent dimension of every model <see cref="Save"/> trains.</summary>
+    public const int LatentDimension = 3;
+
     /// <summary>The names <see cref="Save"/> accepts.</summary>
     public static readonly string[] Names = { "dense", "variational", "convolutional", "recurrent" };
 
@@ -29,7 +32,7 @@ internal static class FuzzModels
         var data = Data(ml);
         var options = new AutoencoderEstimator.Options
         {
-            LatentDimension = 3,
+            LatentDimension = LatentDimension,
             LatentColumnName = "Latent",
             ReconstructionColumnName = "Reconstruction",
             ReconstructionErrorColumnName = "Error",

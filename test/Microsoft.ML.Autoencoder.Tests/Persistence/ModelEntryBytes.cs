@@ -22,6 +22,9 @@ internal static class ModelEntryBytes
     /// <summary>The length of ML.NET's header, where the model block starts.</summary>
     public const int HeaderSize = 0x100;
 
+    /// <summary>The length of the code ranges (format 0x00010004 on) of a model with <paramref name="latentDimension"/> latent values: flag, dimension, minima, maxima.</summary>
+    public static int CodeRangesSize(int latentDimension) => 1 + sizeof(int) + 2 * sizeof(float) * latentDimension;
+
     /// <summary>The length of the SHA-256 digest that ends the model block from format 0x00010003 on.</summary>
     public const int DigestSize = 32;
 
