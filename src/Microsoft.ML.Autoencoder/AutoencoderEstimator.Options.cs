@@ -208,9 +208,20 @@ namespace Microsoft.ML.Autoencoder
             public bool TuneNativeAllocator { get; set; }
 
             /// <summary>
-            /// The number of threads libtorch uses, or <see langword="null"/> to leave libtorch's setting.
-            /// This is a process-wide libtorch setting.
+            /// The number of threads libtorch uses, set for the process (it stays set after <c>Fit</c>: inference uses it
+            /// too), or <see langword="null"/> (the default) to train with libtorch's setting capped at one thread fewer
+            /// than the processors available (at least one), restored after <c>Fit</c>.
             /// </summary>
+            /// <remarks>
+            /// libtorch's OpenMP threads wait for each other at every parallel operation; when other work holds a
+            /// core, a thread that is descheduled holds up the others. Measured on 2 cores (docs/performance.md,
+            /// "Threads"): with one CPU-bound process beside it, training at 2 threads took 2.2-2.5 s per epoch against
+            /// 0.58-0.77 unloaded at 1 thread, and at 1 thread 0.64-0.89. Leaving one processor free keeps a loaded
+            /// machine from that collapse, at the cost of that processor's share on a quiet one (on 2 cores, 0.38-0.76 s
+            /// per epoch at 2 threads against 0.58-0.77 at 1). On machines with more processors than libtorch's
+            /// default (one thread per physical core) the cap changes nothing. Set a count to choose; results are
+            /// repeatable bit for bit only at the same thread count.
+            /// </remarks>
             public int? NumberOfThreads { get; set; }
 
             /// <summary>

@@ -26,6 +26,9 @@ internal static class ArchitectureBenchmark
     public const int BatchSize = 256;
     public static readonly string[] All = ["dense", "conv", "vae"];
 
+    /// <summary>The "threads" of our default configuration (NumberOfThreads not set).</summary>
+    public const int DefaultThreads = 0;
+
     public static string Run(BenchmarkSettings settings, string trainPath, string testPath)
     {
         var results = new List<ArchResult>();
@@ -34,11 +37,11 @@ internal static class ArchitectureBenchmark
         {
             foreach (bool loaded in loads)
             {
-                foreach (int threads in settings.Threads)
+                foreach (int threads in settings.Threads.Append(DefaultThreads))
                 {
                     foreach (string side in new[] { "ours", "raw", "peer" })
                     {
-                        if (side == "peer" && settings.SkipPeer)
+                        if ((side == "peer" && settings.SkipPeer) || (threads == DefaultThreads && side != "ours"))
                             continue;
                         Console.WriteLine($"Architectures: {arch}, {side}, {threads} thread(s){(loaded ? ", one CPU-bound process beside it" : "")}...");
                         using var load = loaded ? BusyProcess.Start() : null;
@@ -95,7 +98,7 @@ internal static class ArchitectureBenchmark
             LearningRate = 1e-3f,
             MaximumNumberOfEpochs = epochs,
             EarlyStopping = false,
-            NumberOfThreads = threads,
+            NumberOfThreads = threads == DefaultThreads ? null : threads,
             Seed = 1,
             Architecture = arch switch
             {
@@ -184,6 +187,7 @@ internal static class ArchitectureBenchmark
         }
 
         var epochSeconds = new List<double>();
+        long batches = 0;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             var wall = Stopwatch.StartNew();
@@ -197,6 +201,8 @@ internal static class ArchitectureBenchmark
                 loss.backward();
                 optimizer.step();
                 loss.item<float>();
+                if (++batches % 8 == 0)
+                    CollectScalars();
             }
 
             epochSeconds.Add(wall.Elapsed.TotalSeconds);
@@ -235,6 +241,17 @@ internal static class ArchitectureBenchmark
         return new ArchResult(arch, "raw", threads, epochSeconds.ToArray(), mse, encodeSeconds, null, PeakRssKilobytes(), null);
     }
 
+    /// <summary>
+    /// What a careful TorchSharp user does, and the library does every 8 batches: run the finalizers of TorchSharp's
+    /// temporary native scalars (created by every call given a double), whose pile-up otherwise fragments the native
+    /// heap (docs/performance.md). Without it this loop was 1.5x slower: the peer must run at its best.
+    /// </summary>
+    internal static void CollectScalars()
+    {
+        GC.Collect(0);
+        GC.WaitForPendingFinalizers();
+    }
+
     private static long PeakRssKilobytes()
         => File.ReadLines("/proc/self/status").Where(line => line.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Select(line => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)).FirstOrDefault();
@@ -250,10 +267,10 @@ internal static class ArchitectureBenchmark
         text.AppendLine($"Latent size {LatentDimension}, Adam 1e-3, batch {BatchSize}, {settings.Epochs} epochs (seconds per epoch: the median of epochs 2..{settings.Epochs}), "
             + "no early stopping. dense: 784-64-32-64-784, MSE; conv: 1x28x28 -> 16x14x14 -> 32x7x7 -> 32 and back (3x3, stride 2), MSE; "
             + "vae: 784-128-(32 mean, 32 log-variance), decoder 32-128-784, binary cross-entropy + KL / 784. Ours: `Fit` through the estimator; "
-            + "TorchSharp alone: the same network and loss written directly against TorchSharp (no ML.NET, none of the library); PyTorch: `peer/pytorch_architectures.py`. "
-            + "Held-out MSE: the reconstruction from the (mean) code against the 10k held-out images. Encode: the 10k held-out rows to codes "
+            + "TorchSharp alone: the same network and loss written directly against TorchSharp (no ML.NET, none of the library; it runs the finalizers of TorchSharp's temporary scalars every 8 batches, as the library does); PyTorch: `peer/pytorch_architectures.py`. "
+            + "Ours \"default\": `NumberOfThreads` not set (libtorch's setting capped at one processor fewer than the machine has). Held-out MSE: the reconstruction from the (mean) code against the 10k held-out images. Encode: the 10k held-out rows to codes "
             + "(ours: `Encode` of a float array; `Transform` through the cursor over cached rows in brackets). Loaded: one CPU-bound process "
-            + "(`sh -c 'while :; do :; done'`) running during the measurement.");
+            + "(`sh -c 'while :; do :; done'`) running during the measurement. (Peak memory: the dense section above; these processes hold extra copies of the data.)");
         text.AppendLine();
         foreach (string arch in settings.Architectures)
         {
@@ -262,12 +279,12 @@ internal static class ArchitectureBenchmark
                 continue;
             text.AppendLine($"### {arch}");
             text.AppendLine();
-            text.AppendLine("| side | threads | s/epoch | s/epoch, loaded | loaded / unloaded 1 thread | held-out MSE | encode 10k s | peak RSS MB |");
-            text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            text.AppendLine("| side | threads | s/epoch | s/epoch, loaded | loaded / unloaded 1 thread | held-out MSE | encode 10k s |");
+            text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (string side in new[] { "ours", "raw", "peer" })
             {
                 var oneThread = rows.FirstOrDefault(r => r.Side == side && !r.Loaded && r.Threads == 1);
-                foreach (int threads in settings.Threads)
+                foreach (int threads in side == "ours" ? settings.Threads.Append(DefaultThreads) : settings.Threads)
                 {
                     var quiet = rows.FirstOrDefault(r => r.Side == side && !r.Loaded && r.Threads == threads);
                     var busy = rows.FirstOrDefault(r => r.Side == side && r.Loaded && r.Threads == threads);
@@ -276,13 +293,14 @@ internal static class ArchitectureBenchmark
                     string name = side switch { "ours" => "ours (Fit)", "raw" => "TorchSharp alone", _ => "PyTorch" + (quiet?.Detail is string d ? $" ({d})" : "") };
                     string loadedRatio = busy is not null && oneThread is not null ? (Epoch(busy) / Epoch(oneThread)).ToString("F2", inv) : "";
                     string encode = quiet is null ? "" : quiet.EncodeSeconds.ToString("F4", inv) + (quiet.TransformSeconds is double t ? $" ({t.ToString("F4", inv)})" : "");
-                    text.AppendLine($"| {name} | {threads} | {(quiet is null ? "" : Epoch(quiet).ToString("F3", inv))} | {(busy is null ? "" : Epoch(busy).ToString("F3", inv))} | {loadedRatio} | "
-                        + $"{(quiet is null ? "" : quiet.HeldOutMse.ToString("F5", inv))} | {encode} | {(quiet is null ? "" : (quiet.PeakRssKilobytes / 1024).ToString(inv))} |");
+                    string threadText = threads == DefaultThreads ? "default" : threads.ToString(inv);
+                    text.AppendLine($"| {name} | {threadText} | {(quiet is null ? "" : Epoch(quiet).ToString("F3", inv))} | {(busy is null ? "" : Epoch(busy).ToString("F3", inv))} | {loadedRatio} | "
+                        + $"{(quiet is null ? "" : quiet.HeldOutMse.ToString("F5", inv))} | {encode} |");
                 }
             }
 
             text.AppendLine();
-            ArchResult? Best(string side) => rows.Where(r => r.Side == side && !r.Loaded).MinBy(Epoch);
+            ArchResult? Best(string side) => rows.Where(r => r.Side == side && !r.Loaded && r.Threads != DefaultThreads).MinBy(Epoch);
             var (ours, raw, peer) = (Best("ours"), Best("raw"), Best("peer"));
             if (ours is not null && raw is not null)
                 text.AppendLine($"Best thread counts: ours / TorchSharp alone **{(Epoch(ours) / Epoch(raw)).ToString("F2", inv)}x** seconds per epoch ({ours.Threads} vs {raw.Threads} threads)"

@@ -48,6 +48,8 @@ internal static class RawTorchSharpLoop
                 optimizer.step();
                 long t3 = Stopwatch.GetTimestamp();
                 loss.item<float>();
+                if (((start / 256) + 1) % 8 == 0)
+                    ArchitectureBenchmark.CollectScalars();
                 forward += (t1 - t0) / (double)Stopwatch.Frequency;
                 backward += (t2 - t1) / (double)Stopwatch.Frequency;
                 step += (t3 - t2) / (double)Stopwatch.Frequency;

@@ -52,6 +52,17 @@ internal static class Report
         text.AppendLine();
         text.AppendLine($"PyTorch peer (`peer/pytorch_autoencoder.py`): {peerStatus}{(bestPeer is null ? "" : $", torch {bestPeer.TorchVersion}, {bestPeer.Blas}")}.");
         text.AppendLine();
+        var bestRaw = raw.MinBy(r => AutoencoderBenchmark.Median(r.EpochSeconds.Skip(1)));
+        if (bestRaw is not null)
+        {
+            double rawEpoch = AutoencoderBenchmark.Median(bestRaw.EpochSeconds.Skip(1));
+            double? gemm = bestOurs.Gemm.Values.DefaultIfEmpty(double.NaN).Max() is double g && !double.IsNaN(g) ? g : null;
+            text.AppendLine($"**Primary ratio: ours / TorchSharp alone (the same libtorch driven without the library), best thread count of each: "
+                + $"{ourEpoch:F3} / {rawEpoch:F3} = {ourEpoch / rawEpoch:F2}x** seconds per epoch ({bestOurs.TorchThreads} vs {bestRaw.Threads} threads; target <= 0.6)."
+                + (gemm is double best ? $" GEMM bound of one epoch ({flopsPerEpoch / 1e9:F1} GFLOP at the best measured libtorch GEMM speed, {best:F0} GFLOP/s): {flopsPerEpoch / (best * 1e9):F3} s, so ours is {ourEpoch / (flopsPerEpoch / (best * 1e9)):F1}x the bound (target <= 2)." : ""));
+            text.AppendLine();
+        }
+
         text.AppendLine("Best configuration of each side (fewest seconds per epoch):");
         text.AppendLine();
         text.AppendLine("| measure | Microsoft.ML.Autoencoder | PyTorch | ratio (ours / PyTorch) | target |");

@@ -71,8 +71,18 @@ namespace Microsoft.ML.Autoencoder.Training
             if (plan.Train is FeatureMatrix train)
                 channel.Info($"Read {train.RowCount} training rows{(plan.Validation is null ? "" : $" and {plan.Validation.RowCount} validation rows")} of {_inputSize} values in {readTime.Elapsed.TotalSeconds:F3} s.");
 
+            int? restoreThreads = null;
             if (options.NumberOfThreads is int threads)
+            {
                 torch.set_num_threads(threads);
+            }
+            else if (DefaultTrainingThreads(torch.get_num_threads()) is int capped && capped != torch.get_num_threads())
+            {
+                restoreThreads = torch.get_num_threads();
+                torch.set_num_threads(capped);
+                channel.Info($"Training on {capped} libtorch thread(s) ({Environment.ProcessorCount} processors, one left free; NumberOfThreads chooses).");
+            }
+
             if (options.TuneNativeAllocator)
                 NativeAllocatorTuning.Apply(channel);
 
@@ -111,7 +121,18 @@ namespace Microsoft.ML.Autoencoder.Training
                 network.Dispose();
                 throw;
             }
+            finally
+            {
+                if (restoreThreads is int previous)
+                    torch.set_num_threads(previous);
+            }
         }
+
+        /// <summary>
+        /// The thread count training uses when <see cref="AutoencoderEstimator.Options.NumberOfThreads"/> is not set:
+        /// libtorch's current setting, at most one fewer than the processors available, at least one.
+        /// </summary>
+        internal static int DefaultTrainingThreads(int libTorchThreads) => Math.Max(1, Math.Min(libTorchThreads, Environment.ProcessorCount - 1));
 
         /// <summary>
         /// How the training data is read (<see cref="AutoencoderEstimator.Options.DataMode"/>): the rows read into memory, or
