@@ -326,7 +326,7 @@ namespace Microsoft.ML.Autoencoder.Training
             }
             finally
             {
-                Optimization.Dispose(optimizer, network);
+                optimizer.Dispose();
                 if (bestWeights is not null)
                 {
                     foreach (var tensor in bestWeights.Values)
