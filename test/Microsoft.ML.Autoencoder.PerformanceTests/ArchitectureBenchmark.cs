@@ -118,7 +118,8 @@ internal static class ArchitectureBenchmark
         var testView = ml.Data.Cache(ToDataView(ml, test));
         float[] reconstructed = new float[test.Length];
         int row = 0;
-        using (var cursor = model.Transform(testView).GetRowCursor(model.Transform(testView).Schema.Where(c => c.Name == "Reconstruction")))
+        var output = model.Transform(testView);
+        using (var cursor = output.GetRowCursor(output.Schema.Where(c => c.Name == "Reconstruction")))
         {
             var getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema["Reconstruction"]);
             VBuffer<float> values = default;
@@ -133,18 +134,9 @@ internal static class ArchitectureBenchmark
         model.Encode(test);
         double encode = AutoencoderBenchmark.Median(Enumerable.Range(0, 5).Select(_ => AutoencoderBenchmark.Time(() => model.Encode(test))));
         var transformed = model.Transform(testView);
-        ReadLatents(transformed);
-        double transform = AutoencoderBenchmark.Median(Enumerable.Range(0, 5).Select(_ => AutoencoderBenchmark.Time(() => ReadLatents(transformed))));
-        return new ArchResult(arch, "ours", threads, model.TrainingHistory.Select(h => h.Seconds).ToArray(), mse, encode, transform, PeakRssKilobytes(), null);
-    }
-
-    private static void ReadLatents(IDataView data)
-    {
-        using var cursor = data.GetRowCursor(data.Schema.Where(c => c.Name == "Latent"));
-        var getter = cursor.GetGetter<VBuffer<float>>(data.Schema["Latent"]);
-        VBuffer<float> latent = default;
-        while (cursor.MoveNext())
-            getter(ref latent);
+        OurMeasurement.ReadLatents(transformed);
+        double transform = AutoencoderBenchmark.Median(Enumerable.Range(0, 5).Select(_ => AutoencoderBenchmark.Time(() => OurMeasurement.ReadLatents(transformed))));
+        return new ArchResult(arch, "ours", threads, model.TrainingHistory.Select(h => h.Seconds).ToArray(), mse, encode, transform, OurMeasurement.PeakRssKilobytes(), null);
     }
 
     private static IDataView ToDataView(MLContext ml, float[] pixels)
@@ -238,7 +230,7 @@ internal static class ArchitectureBenchmark
 
         encoder.Dispose();
         decoder.Dispose();
-        return new ArchResult(arch, "raw", threads, epochSeconds.ToArray(), mse, encodeSeconds, null, PeakRssKilobytes(), null);
+        return new ArchResult(arch, "raw", threads, epochSeconds.ToArray(), mse, encodeSeconds, null, OurMeasurement.PeakRssKilobytes(), null);
     }
 
     /// <summary>
@@ -251,10 +243,6 @@ internal static class ArchitectureBenchmark
         GC.Collect(0);
         GC.WaitForPendingFinalizers();
     }
-
-    private static long PeakRssKilobytes()
-        => File.ReadLines("/proc/self/status").Where(line => line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            .Select(line => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)).FirstOrDefault();
 
     private static double Epoch(ArchResult result) => AutoencoderBenchmark.Median(result.EpochSeconds.Skip(result.EpochSeconds.Length > 1 ? 1 : 0));
 

@@ -170,7 +170,7 @@ internal static class OurMeasurement
             getter(ref features);
     }
 
-    private static void ReadLatents(IDataView data)
+    internal static void ReadLatents(IDataView data)
     {
         using var cursor = data.GetRowCursor(new[] { data.Schema["Latent"] });
         var getter = cursor.GetGetter<VBuffer<float>>(data.Schema["Latent"]);
@@ -179,7 +179,7 @@ internal static class OurMeasurement
             getter(ref latent);
     }
 
-    private static long PeakRssKilobytes()
+    internal static long PeakRssKilobytes()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
         {

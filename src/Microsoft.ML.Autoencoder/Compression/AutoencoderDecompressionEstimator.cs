@@ -1,6 +1,5 @@
 using System;
-using System.Linq;
-using Microsoft.ML.Autoencoder.Interop;
+using Microsoft.ML.Autoencoder.Compression;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoder
@@ -47,13 +46,7 @@ namespace Microsoft.ML.Autoencoder
         {
             if (inputSchema is null)
                 throw new ArgumentNullException(nameof(inputSchema));
-            if (!inputSchema.TryFindColumn(_inputColumnName, out var column))
-                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Compressed-code column '{_inputColumnName}' not found.");
-            if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Byte)
-                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Compressed-code column '{_inputColumnName}' must be a known-size vector of Byte.");
-            var columns = inputSchema.ToDictionary(c => c.Name);
-            columns[_outputColumnName] = MLNetInternals.CreateColumn(_outputColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
-            return new SchemaShape(columns.Values);
+            return CodeColumnSchema.Extend(inputSchema, _inputColumnName, "Compressed-code", NumberDataViewType.Byte, _outputColumnName, NumberDataViewType.Single);
         }
     }
 }

@@ -44,7 +44,7 @@ namespace Microsoft.ML.Autoencoder
         public CodePrecision Precision { get; }
 
         /// <summary>The bytes per row: the latent dimension, twice that for <see cref="CodePrecision.Float16"/>.</summary>
-        public int CodeSize => Autoencoder.LatentDimension * CompressedCodeFormat.ValueSize(Precision);
+        public int CodeSize => CompressionBatch.CodeSize(Autoencoder.Model, Precision);
 
         /// <summary>Always <see langword="true"/>: each output row depends only on its input row.</summary>
         public bool IsRowToRowMapper => true;

@@ -203,6 +203,16 @@ namespace Microsoft.ML.Autoencoder.Compression
             }
         }
 
+        /// <summary>Whether <paramref name="column"/> of a cursor or row over <paramref name="input"/> is active: a source column as the source says, the reconstruction when a decoder was made for it.</summary>
+        private static bool IsActive(DataViewRow input, DataViewSchema.Column column, IReconstructions? decoder)
+            => column.Index < input.Schema.Count ? input.IsColumnActive(input.Schema[column.Index]) : decoder is not null;
+
+        /// <summary>The getter of <paramref name="column"/> of a cursor or row (<paramref name="kind"/>) over <paramref name="input"/>.</summary>
+        private static ValueGetter<TValue> Getter<TValue>(DataViewRow input, DataViewSchema schema, DataViewSchema.Column column, IReconstructions? decoder, string kind)
+            => column.Index < input.Schema.Count
+                ? input.GetGetter<TValue>(input.Schema[column.Index])
+                : ReconstructionGetter<TValue>(column, decoder ?? throw new InvalidOperationException($"Column '{column.Name}' was not requested when the {kind} was created."), ((VectorDataViewType)schema[column.Index].Type).Size);
+
         private sealed class Cursor : DataViewRowCursor
         {
             private readonly DataViewRowCursor _input;
@@ -223,13 +233,9 @@ namespace Microsoft.ML.Autoencoder.Compression
 
             public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
 
-            public override bool IsColumnActive(DataViewSchema.Column column)
-                => column.Index < _input.Schema.Count ? _input.IsColumnActive(_input.Schema[column.Index]) : _decoder is not null;
+            public override bool IsColumnActive(DataViewSchema.Column column) => IsActive(_input, column, _decoder);
 
-            public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-                => column.Index < _input.Schema.Count
-                    ? _input.GetGetter<TValue>(_input.Schema[column.Index])
-                    : ReconstructionGetter<TValue>(column, _decoder ?? throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created."), ((VectorDataViewType)Schema[column.Index].Type).Size);
+            public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => Getter<TValue>(_input, Schema, column, _decoder, "cursor");
 
             public override bool MoveNext() => _input.MoveNext();
 
@@ -264,13 +270,9 @@ namespace Microsoft.ML.Autoencoder.Compression
 
             public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
 
-            public override bool IsColumnActive(DataViewSchema.Column column)
-                => column.Index < _input.Schema.Count ? _input.IsColumnActive(_input.Schema[column.Index]) : _decoder is not null;
+            public override bool IsColumnActive(DataViewSchema.Column column) => IsActive(_input, column, _decoder);
 
-            public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-                => column.Index < _input.Schema.Count
-                    ? _input.GetGetter<TValue>(_input.Schema[column.Index])
-                    : ReconstructionGetter<TValue>(column, _decoder ?? throw new InvalidOperationException($"Column '{column.Name}' was not requested when the row was created."), ((VectorDataViewType)Schema[column.Index].Type).Size);
+            public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => Getter<TValue>(_input, Schema, column, _decoder, "row");
         }
     }
 }
