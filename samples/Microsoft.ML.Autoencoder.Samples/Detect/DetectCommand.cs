@@ -31,12 +31,15 @@ internal static class DetectCommand
         var epochsOption = new Option<int?>("--epochs") { Description = "Try another maximum epoch count." };
         var hiddenOption = new Option<int[]>("--hidden") { Description = "Try other hidden layer sizes.", AllowMultipleArgumentsPerToken = true };
         var robustOption = new Option<double?>("--robust") { Description = "Try robust training with this fraction left out." };
+        var standardizeOption = new Option<bool?>("--standardize") { Description = "Try the detector with standardization on (true) or off (false)." };
+        var ensembleOption = new Option<int?>("--ensemble") { Description = "Try another ensemble size (the number of autoencoders averaged)." };
+        var windowOption = new Option<int?>("--window") { Description = "Try another error window side for the images (1: pixel by pixel)." };
         var outputOption = new Option<DirectoryInfo>("--output") { Description = "Folder for report.md and the PNG plots.", DefaultValueFactory = _ => new DirectoryInfo(DefaultOutputDirectory) };
 
         var command = new System.CommandLine.Command("detect", "Anomaly detection: the autoencoder detector against ML.NET's RandomizedPca and PyOD's published AUCs; one-class Fashion-MNIST, Shuttle and Ionosphere.")
         {
             fullOption, dataOption, mlbenchOption, tabularOption, classesOption, convolutionalOption, splitsOption, seedOption, threadsOption,
-            latentOption, epochsOption, hiddenOption, robustOption, outputOption,
+            latentOption, epochsOption, hiddenOption, robustOption, standardizeOption, ensembleOption, windowOption, outputOption,
         };
         command.SetAction(parseResult =>
         {
@@ -58,6 +61,9 @@ internal static class DetectCommand
                 Epochs = parseResult.GetValue(epochsOption),
                 HiddenSizes = parseResult.GetValue(hiddenOption) is { Length: > 0 } hidden ? hidden : null,
                 RobustTrainingFraction = parseResult.GetValue(robustOption),
+                Standardize = parseResult.GetValue(standardizeOption),
+                EnsembleSize = parseResult.GetValue(ensembleOption),
+                ErrorWindowSize = parseResult.GetValue(windowOption),
             };
             string commandLine = "dotnet run -c Release --project samples/Microsoft.ML.Autoencoder.Samples -- " + string.Join(" ", parseResult.Tokens.Select(token => token.Value));
             return Run(options, parseResult.GetValue(outputOption)!, commandLine);

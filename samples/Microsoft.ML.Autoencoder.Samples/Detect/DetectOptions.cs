@@ -42,9 +42,15 @@ internal sealed record DetectOptions
     /// <summary>Standardization on or off instead of the default (on).</summary>
     public bool? Standardize { get; init; }
 
+    /// <summary>An error window side instead of the default (1: pixel by pixel).</summary>
+    public int? ErrorWindowSize { get; init; }
+
+    /// <summary>An ensemble size instead of the default.</summary>
+    public int? EnsembleSize { get; init; }
+
     /// <summary>Which tabular data sets to run (both by default).</summary>
     public string[] DataSets { get; init; } = OutlierDataSet.MlbenchNames;
 
     /// <summary>Whether any setting differs from the library's defaults (the report says so).</summary>
-    public bool ChangesDefaults => LatentDimension is not null || Epochs is not null || HiddenSizes is not null || RobustTrainingFraction is not null || Standardize is not null;
+    public bool ChangesDefaults => LatentDimension is not null || Epochs is not null || HiddenSizes is not null || RobustTrainingFraction is not null || Standardize is not null || EnsembleSize is not null || ErrorWindowSize is not null;
 }

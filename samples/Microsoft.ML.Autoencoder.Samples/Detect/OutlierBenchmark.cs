@@ -77,7 +77,7 @@ internal static class OutlierBenchmark
             string name = $"fashion-mnist/{FashionMnist.ClassNames[normal]}";
             // Normal images are 10% of the test set: the true rate of anomalies (90%) is beyond any contamination setting,
             // so the threshold rules are compared on the tabular sets only.
-            RunDetector(ml, Detector, DetectorSettings.Create(options, options.Seed + normal), name, normal, trainView, testView, testLabels, trainRate: null, result, keepScores: normal == options.Classes[0]);
+            RunDetector(ml, Detector, DetectorSettings.Create(options, options.Seed + normal, imageSide: FashionMnist.ImageSide), name, normal, trainView, testView, testLabels, trainRate: null, result, keepScores: normal == options.Classes[0]);
             if (options.Convolutional)
             {
                 var convolutional = DetectorSettings.Create(options, options.Seed + normal, new ConvolutionalArchitecture { Channels = 1, Height = FashionMnist.ImageSide, Width = FashionMnist.ImageSide });
@@ -102,12 +102,9 @@ internal static class OutlierBenchmark
         var view = ml.Data.Cache(ImagesView(ml, data.Test, indices, normal: 0));
         var trainIndices = Enumerable.Range(0, data.Train.Count).Where(i => data.Train.Labels[i] == 0).ToArray();
         var trainView = ImagesView(ml, data.Train, trainIndices, normal: 0);
-        var settings = DetectorSettings.Create(options, options.Seed);
-        settings.Autoencoder.MaximumNumberOfEpochs = 2;
-        using var detector = ml.AnomalyDetection.Trainers.Autoencoder(settings).Fit(trainView);
         var autoencoderOptions = DetectorSettings.Create(options, options.Seed).Autoencoder;
         autoencoderOptions.MaximumNumberOfEpochs = 2;
-        autoencoderOptions.LatentDimension = detector.LatentDimension;
+        autoencoderOptions.LatentDimension = AutoencoderAnomalyTrainer.Defaults.LatentDimensionFor(FashionMnist.ImageSide * FashionMnist.ImageSide);
         autoencoderOptions.ReconstructionErrorColumnName = "Error";
         autoencoderOptions.LatentColumnName = null;
         using var autoencoder = ml.Transforms.Autoencoder(autoencoderOptions).Fit(trainView);
@@ -126,25 +123,41 @@ internal static class OutlierBenchmark
             return best;
         }
 
-        result.Timings.Add(($"autoencoder Transform, {indices.Length} rows (reconstruction error)", Best(() => autoencoder.Transform(view).GetColumn<float>("Error").Count())));
-        result.Timings.Add(($"detector Transform, {indices.Length} rows (Score and PredictedLabel)", Best(() =>
-        {
-            var scored = detector.Transform(view);
-            using var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name is "Score" or "PredictedLabel"));
-            var score = cursor.GetGetter<float>(scored.Schema["Score"]);
-            var label = cursor.GetGetter<bool>(scored.Schema["PredictedLabel"]);
-            int count = 0;
-            float s = 0;
-            bool l = false;
-            while (cursor.MoveNext())
-            {
-                score(ref s);
-                label(ref l);
-                count++;
-            }
+        result.Timings.Add(($"autoencoder Transform, {indices.Length} rows (reconstruction error; one network)", Best(() => autoencoder.Transform(view).GetColumn<float>("Error").Count())));
 
-            return count;
-        })));
+        // The detector as the Fashion-MNIST benchmark runs it (the defaults, told the image shape), then with one network,
+        // then with one network and the error pixel by pixel: what the ensemble and the window each cost.
+        var configurations = new (string Name, int? Ensemble, int? Window)[]
+        {
+            ($"detector Transform, {indices.Length} rows (Score and PredictedLabel; defaults: {AutoencoderAnomalyTrainer.Defaults.EnsembleSize} networks, {AutoencoderAnomalyTrainer.Defaults.ErrorWindowSize}x{AutoencoderAnomalyTrainer.Defaults.ErrorWindowSize} error window)", null, null),
+            ($"detector Transform, {indices.Length} rows (one network, {AutoencoderAnomalyTrainer.Defaults.ErrorWindowSize}x{AutoencoderAnomalyTrainer.Defaults.ErrorWindowSize} error window)", 1, null),
+            ($"detector Transform, {indices.Length} rows (one network, error pixel by pixel)", 1, 1),
+        };
+        foreach (var (name, ensemble, window) in configurations)
+        {
+            var settings = DetectorSettings.Create(options with { EnsembleSize = ensemble ?? options.EnsembleSize, ErrorWindowSize = window ?? options.ErrorWindowSize }, options.Seed, imageSide: FashionMnist.ImageSide);
+            settings.Autoencoder.MaximumNumberOfEpochs = 2;
+            settings.RobustTrainingFraction = 0;
+            using var detector = ml.AnomalyDetection.Trainers.Autoencoder(settings).Fit(trainView);
+            result.Timings.Add((name, Best(() =>
+            {
+                var scored = detector.Transform(view);
+                using var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name is "Score" or "PredictedLabel"));
+                var score = cursor.GetGetter<float>(scored.Schema["Score"]);
+                var label = cursor.GetGetter<bool>(scored.Schema["PredictedLabel"]);
+                int count = 0;
+                float s = 0;
+                bool l = false;
+                while (cursor.MoveNext())
+                {
+                    score(ref s);
+                    label(ref l);
+                    count++;
+                }
+
+                return count;
+            })));
+        }
     }
 
     private static void RunDetector(MLContext ml, string method, AutoencoderAnomalyTrainer.Options settings, string dataSet, int run,

@@ -33,7 +33,7 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
             InputOffset = offset;
             // Without an explanation, the plain score is the autoencoder's own mean squared error per row, computed by
             // libtorch (no reconstruction copied out); otherwise the squared errors of every feature are needed.
-            ScoresFromModel = !variational && !top && !contributions && model.Autoencoder.Loss == ReconstructionLoss.MeanSquaredError;
+            ScoresFromModel = !variational && !top && !contributions && description.ErrorWindow is null && model.Autoencoder.Loss == ReconstructionLoss.MeanSquaredError;
             ForwardOutputs = ScoresFromModel
                 ? new ForwardOutputs(Errors: new float[capacity])
                 : new ForwardOutputs(
@@ -41,6 +41,10 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
                     LogVariance: variational ? new float[capacity * latent] : null,
                     Reconstruction: new float[capacity * d]);
             SquaredErrors = ScoresFromModel ? Array.Empty<float>() : new float[capacity * d];
+            MemberSums = new double[capacity];
+            WindowErrors = new double[capacity];
+            Residual = description.ErrorWindow is null ? Array.Empty<float>() : new float[d];
+            WindowScratch = description.ErrorWindow is null ? Array.Empty<float>() : new float[d];
             if (description.ScoreKind == AnomalyScoreKind.ReconstructionProbability)
             {
                 SampledLatent = new float[capacity * latent];
@@ -73,7 +77,19 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
         /// <summary>Whether the scores are the autoencoder's row errors as libtorch computes them (see the constructor).</summary>
         public bool ScoresFromModel { get; }
 
+        /// <summary>The squared error of each feature of each row, averaged over the members (when the scores are not the model's own).</summary>
         public float[] SquaredErrors { get; }
+
+        /// <summary>Per row: the members' row errors summed (scores from the model) or their KL divergences averaged (negative ELBO).</summary>
+        public double[] MemberSums { get; }
+
+        /// <summary>Per row: the windowed error averaged over the members (with an error window).</summary>
+        public double[] WindowErrors { get; }
+
+        /// <summary>One row's residual, and scratch space for its window sums (with an error window).</summary>
+        public float[] Residual { get; }
+
+        public float[] WindowScratch { get; }
 
         public float[]? SampledLatent { get; }
 

@@ -42,6 +42,9 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
 
         public required AnomalyThresholdFit Threshold { get; init; }
 
+        /// <summary>With image features: the window the error is measured over (<see cref="AnomalyDetection.ErrorWindow"/>); <see langword="null"/>: feature by feature.</summary>
+        public ErrorWindow? ErrorWindow { get; init; }
+
         /// <summary>The feature column's slot names at training, or <see langword="null"/> when it had none.</summary>
         public IReadOnlyList<string>? SlotNames { get; init; }
 

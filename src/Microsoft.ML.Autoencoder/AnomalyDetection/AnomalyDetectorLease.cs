@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 
 namespace Microsoft.ML.Autoencoder.AnomalyDetection
@@ -6,15 +7,15 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
     /// <summary>
     /// Who may still use a detector's autoencoder: every transformer made from it (the trained one and those of
     /// <c>WithThreshold</c>) and every row mapper handed out (one per <c>PredictionEngine</c>) hold it once; each
-    /// <c>Dispose</c> releases one hold, and the last frees the autoencoder's network (as <see cref="AutoencoderTransformer"/>
+    /// <c>Dispose</c> releases one hold, and the last frees the autoencoders' networks (as <see cref="AutoencoderTransformer"/>
     /// counts its engines).
     /// </summary>
     internal sealed class AnomalyDetectorLease
     {
-        private readonly AutoencoderTransformer _autoencoder;
+        private readonly IReadOnlyList<AutoencoderTransformer> _members;
         private int _holds = 1;
 
-        public AnomalyDetectorLease(AutoencoderTransformer autoencoder) => _autoencoder = autoencoder;
+        public AnomalyDetectorLease(IReadOnlyList<AutoencoderTransformer> members) => _members = members;
 
         /// <summary>Adds a hold; throws when the network was freed.</summary>
         public void Hold()
@@ -29,7 +30,7 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
             while (Interlocked.CompareExchange(ref _holds, holds + 1, holds) != holds);
         }
 
-        /// <summary>Releases a hold; the last one frees the network.</summary>
+        /// <summary>Releases a hold; the last one frees the networks.</summary>
         public void Release()
         {
             int holds;
@@ -41,7 +42,10 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
             }
             while (Interlocked.CompareExchange(ref _holds, holds - 1, holds) != holds);
             if (holds == 1)
-                _autoencoder.Dispose();
+            {
+                foreach (var member in _members)
+                    member.Dispose();
+            }
         }
     }
 }

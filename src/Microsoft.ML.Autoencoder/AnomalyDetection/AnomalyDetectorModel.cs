@@ -1,88 +1,124 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.ML.Autoencoder.Model;
 
 namespace Microsoft.ML.Autoencoder.AnomalyDetection
 {
     /// <summary>
-    /// The trained state of a detector: its description and the autoencoder it scores with, and the one place that turns
-    /// the autoencoder's forward pass (<see cref="AutoencoderModel.Forward"/>, batched) into scores, labels, normalized
-    /// scores and explanations. The transformer's cursor, row mapper and array API all call <see cref="Compute"/>.
+    /// The trained state of a detector: its description and the autoencoders it scores with (one, or an ensemble whose
+    /// scores are averaged), and the one place that turns their forward passes (<see cref="AutoencoderModel.Forward"/>,
+    /// batched) into scores, labels, normalized scores and explanations. The transformer's cursor, row mapper and array API
+    /// all call <see cref="Compute"/>.
     /// </summary>
     internal sealed class AnomalyDetectorModel
     {
-        public AnomalyDetectorModel(AnomalyDetectorDescription description, AutoencoderTransformer autoencoder)
+        public AnomalyDetectorModel(AnomalyDetectorDescription description, IReadOnlyList<AutoencoderTransformer> members)
         {
+            if (members.Count == 0)
+                throw new ArgumentException("A detector needs at least one autoencoder.", nameof(members));
             Description = description;
-            Autoencoder = autoencoder;
+            Members = members;
         }
 
         public AnomalyDetectorDescription Description { get; }
 
-        /// <summary>The autoencoder; shared by detectors that differ in their threshold only, freed by <see cref="AnomalyDetectorLease"/>.</summary>
-        public AutoencoderTransformer Autoencoder { get; }
+        /// <summary>
+        /// The autoencoders, all of one architecture and latent dimension; shared by detectors that differ in their threshold
+        /// only, freed by <see cref="AnomalyDetectorLease"/>.
+        /// </summary>
+        public IReadOnlyList<AutoencoderTransformer> Members { get; }
+
+        /// <summary>The first autoencoder (whose shape every member shares).</summary>
+        public AutoencoderTransformer Autoencoder => Members[0];
 
         public int FeatureCount => Description.FeatureCount;
 
         public int LatentDimension => Autoencoder.LatentDimension;
 
-        /// <summary>A copy that shares the autoencoder but thresholds at <paramref name="threshold"/>.</summary>
+        /// <summary>A copy that shares the autoencoders but thresholds at <paramref name="threshold"/>.</summary>
         public AnomalyDetectorModel WithThreshold(AnomalyThresholdFit threshold)
-            => new AnomalyDetectorModel(Description with { Threshold = threshold }, Autoencoder);
+            => new AnomalyDetectorModel(Description with { Threshold = threshold }, Members);
 
-        /// <summary>Computes the outputs <paramref name="batch"/> asks for, for its first <paramref name="rowCount"/> (standardized) rows.</summary>
+        /// <summary>
+        /// Computes the outputs <paramref name="batch"/> asks for, for its first <paramref name="rowCount"/> (standardized)
+        /// rows: each member's forward pass in turn, its row errors (or squared errors, and KL divergences) averaged.
+        /// </summary>
         public void Compute(AnomalyBatch batch, int rowCount)
         {
             var description = Description;
             int d = FeatureCount, latent = LatentDimension;
-            var model = Autoencoder.Model;
             var input = batch.Input;
             int offset = batch.InputOffset;
-            model.Forward(new ForwardInput(input, offset, rowCount, IsAligned: true), batch.ForwardOutputs);
+            var forward = new ForwardInput(input, offset, rowCount, IsAligned: true);
+            var members = Members;
+            float weight = 1f / members.Count;
             if (batch.ScoresFromModel)
             {
                 var rowErrors = batch.ForwardOutputs.Errors!;
+                if (members.Count == 1)
+                {
+                    members[0].Model.Forward(forward, batch.ForwardOutputs);
+                    for (int i = 0; i < rowCount; i++)
+                        SetScore(batch.Outputs, i, rowErrors[i]);
+                    return;
+                }
+                var meanErrors = batch.MemberSums;
+                Array.Clear(meanErrors, 0, rowCount);
+                foreach (var member in members)
+                {
+                    member.Model.Forward(forward, batch.ForwardOutputs);
+                    for (int i = 0; i < rowCount; i++)
+                        meanErrors[i] += rowErrors[i];
+                }
                 for (int i = 0; i < rowCount; i++)
-                    SetScore(batch.Outputs, i, rowErrors[i]);
+                    SetScore(batch.Outputs, i, (float)(meanErrors[i] / members.Count));
                 return;
             }
 
             float[] errors = batch.SquaredErrors;
+            Array.Clear(errors, 0, rowCount * d);
+            var divergences = batch.MemberSums;
+            Array.Clear(divergences, 0, rowCount);
+            Array.Clear(batch.WindowErrors, 0, rowCount);
             var reconstruction = batch.ForwardOutputs.Reconstruction!;
-            for (int i = 0; i < rowCount; i++)
+            foreach (var member in members)
             {
-                var x = input.AsSpan(offset + i * d, d);
-                var r = reconstruction.AsSpan(i * d, d);
-                var e = errors.AsSpan(i * d, d);
-                for (int j = 0; j < d; j++)
+                member.Model.Forward(forward, batch.ForwardOutputs);
+                if (description.ScoreKind == AnomalyScoreKind.ReconstructionProbability)
                 {
-                    float difference = x[j] - r[j];
-                    e[j] = difference * difference;
+                    AddOverDraws(member, batch, rowCount, weight);
+                    continue;
+                }
+                for (int i = 0; i < rowCount; i++)
+                    AddErrors(batch, i, reconstruction.AsSpan(i * d, d), 1, weight);
+                if (description.ScoreKind == AnomalyScoreKind.NegativeElbo)
+                {
+                    var mean = batch.ForwardOutputs.Latent!;
+                    var logVariance = batch.ForwardOutputs.LogVariance!;
+                    for (int i = 0; i < rowCount; i++)
+                    {
+                        double divergence = 0;
+                        for (int k = 0; k < latent; k++)
+                        {
+                            double mu = mean[i * latent + k], lv = logVariance[i * latent + k];
+                            divergence += -0.5 * (1 + lv - mu * mu - Math.Exp(lv));
+                        }
+                        divergences[i] += divergence * weight;
+                    }
                 }
             }
 
-            if (description.ScoreKind == AnomalyScoreKind.ReconstructionProbability)
-                AverageOverDraws(batch, rowCount);
-
             var outputs = batch.Outputs;
-            var mean = batch.ForwardOutputs.Latent;
-            var logVariance = batch.ForwardOutputs.LogVariance;
+            var window = description.ErrorWindow;
             for (int i = 0; i < rowCount; i++)
             {
                 var e = errors.AsSpan(i * d, d);
                 double sum = 0;
                 for (int j = 0; j < d; j++)
                     sum += e[j];
-                double score = sum / d;
+                double score = window is null ? sum / d : batch.WindowErrors[i];
                 if (description.ScoreKind == AnomalyScoreKind.NegativeElbo)
-                {
-                    double divergence = 0;
-                    for (int k = 0; k < latent; k++)
-                    {
-                        double mu = mean![i * latent + k], lv = logVariance![i * latent + k];
-                        divergence += -0.5 * (1 + lv - mu * mu - Math.Exp(lv));
-                    }
-                    score += description.Beta * divergence / d;
-                }
+                    score += description.Beta * divergences[i] / d;
                 SetScore(outputs, i, (float)score);
                 if (outputs.Contributions is float[] contributions)
                 {
@@ -105,10 +141,11 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
         }
 
         /// <summary>
-        /// Replaces the squared errors with their average over the reconstructions of the fixed latent draws
-        /// mean + exp(log-variance / 2) x draw (the reconstruction probability's Monte Carlo estimate).
+        /// Adds to the squared errors <paramref name="weight"/> times their average over <paramref name="member"/>'s
+        /// reconstructions of the fixed latent draws mean + exp(log-variance / 2) x draw (the reconstruction probability's
+        /// Monte Carlo estimate), after the member's forward pass.
         /// </summary>
-        private void AverageOverDraws(AnomalyBatch batch, int rowCount)
+        private void AddOverDraws(AutoencoderTransformer member, AnomalyBatch batch, int rowCount, float weight)
         {
             int d = FeatureCount, latent = LatentDimension;
             var draws = Description.ProbabilityDraws!;
@@ -119,7 +156,6 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
             var decoded = batch.Decoded!;
             var errors = batch.SquaredErrors;
             var input = batch.Input;
-            Array.Clear(errors, 0, rowCount * d);
             for (int draw = 0; draw < drawCount; draw++)
             {
                 for (int i = 0; i < rowCount; i++)
@@ -130,17 +166,37 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
                         sampled[index] = mean[index] + MathF.Exp(0.5f * logVariance[index]) * draws[draw * latent + k];
                     }
                 }
-                Autoencoder.Model.Decode(sampled, rowCount, decoded);
+                member.Model.Decode(sampled, rowCount, decoded);
                 for (int i = 0; i < rowCount; i++)
-                {
-                    var x = input.AsSpan(batch.InputOffset + i * d, d);
-                    for (int j = 0; j < d; j++)
-                    {
-                        float difference = x[j] - decoded[i * d + j];
-                        errors[i * d + j] += difference * difference / drawCount;
-                    }
-                }
+                    AddErrors(batch, i, decoded.AsSpan(i * d, d), drawCount, weight);
             }
+        }
+
+        /// <summary>
+        /// Adds row <paramref name="row"/>'s error against <paramref name="reconstruction"/>, divided by
+        /// <paramref name="divisor"/> and times <paramref name="weight"/>: each feature's squared error to the batch's
+        /// squared errors, or, with an error window, the windowed error to the row's and (for an explanation) each pixel's
+        /// share of it.
+        /// </summary>
+        private void AddErrors(AnomalyBatch batch, int row, ReadOnlySpan<float> reconstruction, int divisor, float weight)
+        {
+            int d = FeatureCount;
+            var x = batch.Input.AsSpan(batch.InputOffset + row * d, d);
+            var e = batch.SquaredErrors.AsSpan(row * d, d);
+            if (Description.ErrorWindow is not ErrorWindow window)
+            {
+                for (int j = 0; j < d; j++)
+                {
+                    float difference = x[j] - reconstruction[j];
+                    e[j] += difference * difference / divisor * weight;
+                }
+                return;
+            }
+            var residual = batch.Residual.AsSpan(0, d);
+            for (int j = 0; j < d; j++)
+                residual[j] = x[j] - reconstruction[j];
+            bool explain = batch.Outputs.Contributions is not null || batch.Outputs.TopContributors is not null;
+            window.Add(residual, batch.WindowScratch, ref batch.WindowErrors[row], explain ? e : Span<float>.Empty, (double)weight / divisor);
         }
 
         /// <summary>The indices of the largest values, largest first; ties go to the lower index.</summary>

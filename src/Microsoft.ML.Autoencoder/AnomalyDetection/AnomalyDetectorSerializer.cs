@@ -31,7 +31,10 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
 
         // Version history (ModelVerWritten in the entry's header; bump verWrittenCur for every change of the layout):
         //   0x00010001  Initial.
+        //   0x00010002  Ensembles (the member count, members after the first in folders "Autoencoder1", ...) and the error
+        //               window of image features, at the end.
         private const uint VersionInitial = 0x00010001;
+        private const uint VersionEnsemble = 0x00010002;
 
         /// <summary>More standard normal draws than the reconstruction probability ever uses; more means a corrupt file.</summary>
         private const int MaximumDrawValues = 1 << 20;
@@ -39,8 +42,8 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
         internal static VersionInfo GetVersionInfo()
             => new VersionInfo(
                 modelSignature: "AEANOMAL", // exactly 8 ASCII characters
-                verWrittenCur: VersionInitial,
-                verReadableCur: VersionInitial,
+                verWrittenCur: VersionEnsemble,
+                verReadableCur: VersionEnsemble,
                 verWeCanReadBack: VersionInitial,
                 loaderSignature: LoaderSignature,
                 loaderAssemblyName: typeof(AnomalyDetectorSerializer).Assembly.GetName().Name);
@@ -72,6 +75,9 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
         //   int        slot-name count: 0 for none, else d, followed by d strings
         //   int        draw value count m (0 unless the score is ReconstructionProbability; a multiple of the latent dimension)
         //   float[m]   standard normal draws
+        //   int        member count M, 1 to 16 (from 0x00010002; before it, 1): members 2..M are sub-models in folders
+        //              "Autoencoder1" ... "Autoencoder{M-1}", of the first one's input size, latent dimension and kind
+        //   bool       error window (from 0x00010002; before it, none); then int channels, height, width, window side
 
         /// <summary>Writes the detector into <paramref name="ctx"/>.</summary>
         internal static void Save(ModelSaveContext ctx, AnomalyDetectorModel model)
@@ -118,7 +124,21 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
             var draws = description.ProbabilityDraws ?? Array.Empty<float>();
             writer.Write(draws.Length);
             WriteFloats(writer, draws);
+            writer.Write(model.Members.Count);
+            for (int m = 1; m < model.Members.Count; m++)
+                ctx.SaveModel(model.Members[m], MemberDirectory(m));
+            writer.Write(description.ErrorWindow is not null);
+            if (description.ErrorWindow is ErrorWindow window)
+            {
+                writer.Write(window.Channels);
+                writer.Write(window.Height);
+                writer.Write(window.Width);
+                writer.Write(window.Size);
+            }
         }
+
+        /// <summary>The sub-model folder of ensemble member <paramref name="member"/> (the first is in <see cref="AutoencoderDirectory"/>).</summary>
+        private static string MemberDirectory(int member) => member == 0 ? AutoencoderDirectory : AutoencoderDirectory + member.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>The loader ML.NET's catalog calls (<c>SignatureLoadModel</c>); frees the autoencoder when the rest does not load.</summary>
         /// <exception cref="FormatException">The entry is corrupt or from a newer version; ML.NET wraps it in an <see cref="InvalidOperationException"/>.</exception>
@@ -131,15 +151,44 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
                 throw Contracts.ExceptDecode($"The anomaly detector in this model was saved by a newer version of Microsoft.ML.Autoencoder (format 0x{ctx.Header.ModelVerReadable:X8}; this version reads up to 0x{version.VerWrittenCur:X8}). Update Microsoft.ML.Autoencoder to load it.");
             ctx.CheckAtModel(version);
             ctx.LoadModel<AutoencoderTransformer, SignatureLoadModel>(env, out var autoencoder, AutoencoderDirectory);
+            var members = new List<AutoencoderTransformer> { autoencoder };
             try
             {
                 var description = ReadDescription(ctx, autoencoder);
-                return new AutoencoderAnomalyTransformer(new AnomalyDetectorModel(description, autoencoder), new AnomalyDetectorLease(autoencoder));
+                bool ensembles = ctx.Header.ModelVerWritten >= VersionEnsemble;
+                int count = ensembles ? ctx.Reader.ReadInt32() : 1;
+                if (count < 1 || count > AutoencoderAnomalyTrainer.Defaults.MaximumEnsembleSize)
+                    throw new InvalidDataException($"The detector has {count} autoencoders; it must have 1 to {AutoencoderAnomalyTrainer.Defaults.MaximumEnsembleSize}.");
+                for (int m = 1; m < count; m++)
+                {
+                    ctx.LoadModel<AutoencoderTransformer, SignatureLoadModel>(env, out var member, MemberDirectory(m));
+                    members.Add(member);
+                    if (member.InputSize != autoencoder.InputSize || member.LatentDimension != autoencoder.LatentDimension || member.IsVariational != autoencoder.IsVariational)
+                        throw new InvalidDataException($"Autoencoder {m + 1} of {count} ({member.InputSize} inputs, latent dimension {member.LatentDimension}) does not match the first ({autoencoder.InputSize} inputs, latent dimension {autoencoder.LatentDimension}).");
+                }
+                if (ensembles && ReadBoolean(ctx.Reader))
+                {
+                    var reader = ctx.Reader;
+                    int channels = reader.ReadInt32(), height = reader.ReadInt32(), width = reader.ReadInt32(), size = reader.ReadInt32();
+                    try
+                    {
+                        ErrorWindow.Check(channels, height, width, size, description.FeatureCount);
+                    }
+                    catch (ArgumentOutOfRangeException ex)
+                    {
+                        throw new InvalidDataException($"The error window does not fit the detector: {ex.Message}");
+                    }
+                    description = description with { ErrorWindow = new ErrorWindow(channels, height, width, size) };
+                }
+                return new AutoencoderAnomalyTransformer(new AnomalyDetectorModel(description, members), new AnomalyDetectorLease(members));
             }
-            catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException)
+            catch (Exception ex)
             {
-                autoencoder.Dispose();
-                throw Contracts.ExceptDecode(ex, $"Cannot load the anomaly detector (component '{LoaderSignature}'): {ex.Message}");
+                foreach (var member in members)
+                    member.Dispose();
+                if (ex is InvalidDataException or EndOfStreamException or FormatException)
+                    throw Contracts.ExceptDecode(ex, $"Cannot load the anomaly detector (component '{LoaderSignature}'): {ex.Message}");
+                throw;
             }
         }
 

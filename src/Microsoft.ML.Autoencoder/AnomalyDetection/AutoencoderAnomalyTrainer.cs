@@ -73,13 +73,14 @@ namespace Microsoft.ML.Autoencoder
             if (featureCount < 2)
                 throw new ArgumentOutOfRangeException(nameof(input), $"Feature column '{column}' has {featureCount} value; an autoencoder needs at least 2.");
             int latentDimension = options.LatentDimension ?? Defaults.LatentDimensionFor(featureCount);
+            var errorWindow = options.ErrorWindowFor(featureCount);
 
             using var channel = _host.Start("Training the anomaly detector");
             var (raw, reason) = ReadIfItFits(input, column, featureCount);
             if (raw is null)
             {
                 channel.Info($"Streaming the training rows ({reason}).");
-                return FitStreaming(channel, input, options, featureCount, latentDimension, columnType, slotNames);
+                return FitStreaming(channel, input, options, featureCount, latentDimension, columnType, slotNames, errorWindow);
             }
             var standardization = options.Standardize ? Standardization.Fit(raw.Values, raw.RowCount, featureCount) : null;
             var rows = new float[raw.RowCount * featureCount];
@@ -92,20 +93,59 @@ namespace Microsoft.ML.Autoencoder
                 channel.Info($"Standardized {featureCount} features with the means and standard deviations of {raw.RowCount} training rows{(constant > 0 ? $" ({constant} constant or nearly constant: centred only)" : "")}.");
             }
 
-            var autoencoderOptions = options.AutoencoderOptionsFor(latentDimension);
-            channel.Info($"Training the autoencoder: latent dimension {latentDimension}{(options.LatentDimension is null ? $" (chosen for {featureCount} features)" : "")}.");
-            var autoencoder = new AutoencoderEstimator(_host, autoencoderOptions).Fit(new MatrixDataView(rows, raw.RowCount, column, columnType));
-            var description = Describe(options, featureCount, standardization, slotNames, autoencoder, latentDimension, null, null);
-            float[] scores = ScoreStandardized(new AnomalyDetectorModel(description, autoencoder), rows, raw.RowCount);
+            channel.Info($"Training the autoencoder{Plural(options.EnsembleSize)}: latent dimension {latentDimension}{(options.LatentDimension is null ? $" (chosen for {featureCount} features)" : "")}.");
+            var members = TrainMembers(channel, options, latentDimension, new MatrixDataView(rows, raw.RowCount, column, columnType), streaming: false, initial: null);
+            var description = Describe(options, featureCount, standardization, slotNames, latentDimension, errorWindow);
+            float[] scores = ScoreStandardized(new AnomalyDetectorModel(description, members), rows, raw.RowCount);
 
             if (options.RobustTrainingFraction > 0)
-                (autoencoder, scores) = TrainRobustly(channel, options, autoencoder, description, rows, raw.RowCount, scores, columnType);
+                (members, scores) = TrainRobustly(channel, options, members, description, rows, raw.RowCount, scores, columnType);
 
+            return Finish(channel, options, description, members, scores);
+        }
+
+        /// <summary>Fits the threshold on the training scores and makes the detector.</summary>
+        private static AutoencoderAnomalyTransformer Finish(IChannel channel, Options options, AnomalyDetectorDescription description, AutoencoderTransformer[] members, float[] scores)
+        {
             var threshold = AnomalyThresholdFit.Fit(options.ThresholdMethod, scores, options.Contamination, options.DeviationMultiplier, options.ThresholdValue);
-            var summary = TrainingScoreSummary.Of(scores);
-            description = Describe(options, featureCount, standardization, slotNames, autoencoder, latentDimension, threshold, summary);
-            channel.Info($"Anomaly threshold {threshold.Value:G6} on the {options.ScoreKind} score: {threshold.Description}.");
-            return new AutoencoderAnomalyTransformer(new AnomalyDetectorModel(description, autoencoder), new AnomalyDetectorLease(autoencoder));
+            description = description with { Threshold = threshold, TrainingScores = TrainingScoreSummary.Of(scores) };
+            channel.Info($"Anomaly threshold {threshold.Value:G6} on the {options.ScoreKind} score{(members.Length > 1 ? $" (the mean of {members.Length} autoencoders')" : "")}: {threshold.Description}.");
+            return new AutoencoderAnomalyTransformer(new AnomalyDetectorModel(description, members), new AnomalyDetectorLease(members));
+        }
+
+        private static string Plural(int ensembleSize) => ensembleSize == 1 ? "" : $" ensemble ({ensembleSize} autoencoders, one seed each)";
+
+        /// <summary>
+        /// Trains the ensemble's autoencoders on <paramref name="data"/> one after the other, member m with the options'
+        /// seed + m (or its own draw from the MLContext when no seed is set); from the weights of <paramref name="initial"/>'s
+        /// member m when given (robust training's second phase). Frees the ones trained when a later one fails.
+        /// </summary>
+        private AutoencoderTransformer[] TrainMembers(IChannel channel, Options options, int latentDimension, IDataView data, bool streaming, IReadOnlyList<AutoencoderTransformer>? initial)
+        {
+            int count = initial?.Count ?? options.EnsembleSize;
+            var members = new AutoencoderTransformer[count];
+            try
+            {
+                for (int m = 0; m < count; m++)
+                {
+                    var memberOptions = options.AutoencoderOptionsFor(latentDimension);
+                    if (memberOptions.Seed is int seed)
+                        memberOptions.Seed = unchecked(seed + m);
+                    if (streaming)
+                        memberOptions.DataMode = TrainingDataMode.Streaming;
+                    memberOptions.InitialModel = initial?[m];
+                    if (count > 1)
+                        channel.Info($"Autoencoder {m + 1} of {count}{(memberOptions.Seed is int memberSeed ? $" (seed {memberSeed})" : "")}.");
+                    members[m] = new AutoencoderEstimator(_host, memberOptions).Fit(data);
+                }
+                return members;
+            }
+            catch
+            {
+                foreach (var member in members)
+                    member?.Dispose();
+                throw;
+            }
         }
 
         /// <summary>
@@ -141,7 +181,7 @@ namespace Microsoft.ML.Autoencoder
         /// training on the rows a mask by row index keeps. The same steps as in memory, in the same order.
         /// </summary>
         private AutoencoderAnomalyTransformer FitStreaming(IChannel channel, IDataView input, Options options, int featureCount, int latentDimension,
-            VectorDataViewType columnType, IReadOnlyList<string>? slotNames)
+            VectorDataViewType columnType, IReadOnlyList<string>? slotNames, ErrorWindow? errorWindow)
         {
             string column = options.FeatureColumnName;
             Standardization? standardization = null;
@@ -153,12 +193,10 @@ namespace Microsoft.ML.Autoencoder
                 channel.Info($"Standardized {featureCount} features with the means and standard deviations of {rowCount} training rows{(constant > 0 ? $" ({constant} constant or nearly constant: centred only)" : "")}.");
             }
             var standardized = new StandardizedDataView(input, column, standardization);
-            var autoencoderOptions = options.AutoencoderOptionsFor(latentDimension);
-            autoencoderOptions.DataMode = TrainingDataMode.Streaming;
-            channel.Info($"Training the autoencoder: latent dimension {latentDimension}{(options.LatentDimension is null ? $" (chosen for {featureCount} features)" : "")}.");
-            var autoencoder = new AutoencoderEstimator(_host, autoencoderOptions).Fit(standardized);
-            var description = Describe(options, featureCount, standardization, slotNames, autoencoder, latentDimension, null, null);
-            float[] scores = ScoreStreamed(new AnomalyDetectorModel(description, autoencoder), standardized, column);
+            channel.Info($"Training the autoencoder{Plural(options.EnsembleSize)}: latent dimension {latentDimension}{(options.LatentDimension is null ? $" (chosen for {featureCount} features)" : "")}.");
+            var members = TrainMembers(channel, options, latentDimension, standardized, streaming: true, initial: null);
+            var description = Describe(options, featureCount, standardization, slotNames, latentDimension, errorWindow);
+            float[] scores = ScoreStreamed(new AnomalyDetectorModel(description, members), standardized, column);
 
             int excluded = (int)Math.Round(scores.Length * options.RobustTrainingFraction);
             if (options.RobustTrainingFraction > 0 && excluded > 0 && excluded < scores.Length)
@@ -167,20 +205,14 @@ namespace Microsoft.ML.Autoencoder
                 foreach (int i in Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ThenBy(i => i).Take(scores.Length - excluded))
                     keep[i] = true;
                 channel.Info($"Robust training: continuing on the {scores.Length - excluded} training rows with the lowest scores (the highest {excluded}, {options.RobustTrainingFraction:P0}, left out).");
-                var refitOptions = options.AutoencoderOptionsFor(autoencoder.LatentDimension);
-                refitOptions.DataMode = TrainingDataMode.Streaming;
-                refitOptions.InitialModel = autoencoder;
-                var refit = new AutoencoderEstimator(_host, refitOptions).Fit(new StandardizedDataView(input, column, standardization, keep));
-                autoencoder.Dispose();
-                autoencoder = refit;
-                scores = ScoreStreamed(new AnomalyDetectorModel(description, autoencoder), standardized, column);
+                var refit = TrainMembers(channel, options, latentDimension, new StandardizedDataView(input, column, standardization, keep), streaming: true, initial: members);
+                foreach (var member in members)
+                    member.Dispose();
+                members = refit;
+                scores = ScoreStreamed(new AnomalyDetectorModel(description, members), standardized, column);
             }
 
-            var threshold = AnomalyThresholdFit.Fit(options.ThresholdMethod, scores, options.Contamination, options.DeviationMultiplier, options.ThresholdValue);
-            var summary = TrainingScoreSummary.Of(scores);
-            description = Describe(options, featureCount, standardization, slotNames, autoencoder, latentDimension, threshold, summary);
-            channel.Info($"Anomaly threshold {threshold.Value:G6} on the {options.ScoreKind} score: {threshold.Description}.");
-            return new AutoencoderAnomalyTransformer(new AnomalyDetectorModel(description, autoencoder), new AnomalyDetectorLease(autoencoder));
+            return Finish(channel, options, description, members, scores);
         }
 
         /// <summary>Scores the rows of <paramref name="standardized"/> (already standardized) in one streamed pass, in the source's order.</summary>
@@ -201,25 +233,25 @@ namespace Microsoft.ML.Autoencoder
         }
 
         /// <summary>
-        /// Robust training: leaves the training rows with the highest scores out, continues training from the trained weights
-        /// on the rest (the same options, warm start), and scores every training row again with the new weights.
+        /// Robust training: leaves the training rows with the highest (ensemble) scores out, continues training each member
+        /// from its trained weights on the rest (the same options, warm start), and scores every training row again with
+        /// the new weights.
         /// </summary>
-        private (AutoencoderTransformer, float[]) TrainRobustly(IChannel channel, Options options, AutoencoderTransformer autoencoder, AnomalyDetectorDescription description,
+        private (AutoencoderTransformer[], float[]) TrainRobustly(IChannel channel, Options options, AutoencoderTransformer[] members, AnomalyDetectorDescription description,
             float[] rows, int rowCount, float[] scores, VectorDataViewType columnType)
         {
             int d = description.FeatureCount;
             int excluded = (int)Math.Round(rowCount * options.RobustTrainingFraction);
             if (excluded == 0 || excluded >= rowCount)
-                return (autoencoder, scores);
+                return (members, scores);
             var keep = Enumerable.Range(0, rowCount).OrderBy(i => scores[i]).ThenBy(i => i).Take(rowCount - excluded).OrderBy(i => i).ToArray();
             var kept = new float[keep.Length * d];
             for (int i = 0; i < keep.Length; i++)
                 rows.AsSpan(keep[i] * d, d).CopyTo(kept.AsSpan(i * d, d));
             channel.Info($"Robust training: continuing on the {keep.Length} training rows with the lowest scores (the highest {excluded}, {options.RobustTrainingFraction:P0}, left out).");
-            var refitOptions = options.AutoencoderOptionsFor(autoencoder.LatentDimension);
-            refitOptions.InitialModel = autoencoder;
-            var refit = new AutoencoderEstimator(_host, refitOptions).Fit(new MatrixDataView(kept, keep.Length, options.FeatureColumnName, columnType));
-            autoencoder.Dispose();
+            var refit = TrainMembers(channel, options, members[0].LatentDimension, new MatrixDataView(kept, keep.Length, options.FeatureColumnName, columnType), streaming: false, initial: members);
+            foreach (var member in members)
+                member.Dispose();
             var refitScores = ScoreStandardized(new AnomalyDetectorModel(description, refit), rows, rowCount);
             return (refit, refitScores);
         }
@@ -241,9 +273,10 @@ namespace Microsoft.ML.Autoencoder
         }
 
         private static AnomalyDetectorDescription Describe(Options options, int featureCount, Standardization? standardization, IReadOnlyList<string>? slotNames,
-            AutoencoderTransformer autoencoder, int latentDimension, AnomalyThresholdFit? threshold, TrainingScoreSummary? summary)
+            int latentDimension, ErrorWindow? errorWindow)
             => new AnomalyDetectorDescription
             {
+                ErrorWindow = errorWindow,
                 FeatureColumnName = options.FeatureColumnName,
                 FeatureCount = featureCount,
                 ScoreColumnName = options.ScoreColumnName,
@@ -257,8 +290,8 @@ namespace Microsoft.ML.Autoencoder
                 Beta = options.Autoencoder.Variational?.Beta ?? 0,
                 Standardization = standardization,
                 ScoreNormalization = options.ScoreNormalization,
-                TrainingScores = summary ?? new TrainingScoreSummary(0, 0, 0, 0, 0),
-                Threshold = threshold ?? AnomalyThresholdFit.Explicit(float.PositiveInfinity),
+                TrainingScores = new TrainingScoreSummary(0, 0, 0, 0, 0),
+                Threshold = AnomalyThresholdFit.Explicit(float.PositiveInfinity),
                 SlotNames = slotNames,
                 ProbabilityDraws = options.ScoreKind == AnomalyScoreKind.ReconstructionProbability ? ProbabilityDraws(latentDimension) : null,
             };

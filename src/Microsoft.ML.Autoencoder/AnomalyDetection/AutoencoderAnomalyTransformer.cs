@@ -106,8 +106,23 @@ namespace Microsoft.ML.Autoencoder
         /// <summary>The number of training rows the threshold and normalization were fitted on.</summary>
         public long TrainingRowCount => Description.TrainingScores.Count;
 
-        /// <summary>The autoencoder's training history, one entry per epoch (with robust training, those of the second phase, which continued from the first).</summary>
+        /// <summary>
+        /// The first autoencoder's training history, one entry per epoch (with robust training, those of the second phase,
+        /// which continued from the first); <see cref="TrainingHistories"/> has every member's.
+        /// </summary>
         public IReadOnlyList<EpochSummary> TrainingHistory => _model.Autoencoder.TrainingHistory;
+
+        /// <summary>The training history of each autoencoder of the ensemble, in member order.</summary>
+        public IReadOnlyList<IReadOnlyList<EpochSummary>> TrainingHistories => _model.Members.Select(member => member.TrainingHistory).ToArray();
+
+        /// <summary>
+        /// The side of the window the error of image features is measured over (<see cref="AutoencoderAnomalyTrainer.Options.ErrorWindowSize"/>);
+        /// 1 when the error is measured feature by feature (features that are not an image, or a window of 1).
+        /// </summary>
+        public int ErrorWindowSize => Description.ErrorWindow?.Size ?? 1;
+
+        /// <summary>The number of autoencoders whose scores are averaged (<see cref="AutoencoderAnomalyTrainer.Options.EnsembleSize"/>).</summary>
+        public int EnsembleSize => _model.Members.Count;
 
         /// <summary>The autoencoder's latent dimension.</summary>
         public int LatentDimension => _model.LatentDimension;
