@@ -33,9 +33,10 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
             InputOffset = offset;
             // Without an explanation, the plain score is the autoencoder's own mean squared error per row, computed by
             // libtorch (no reconstruction copied out); otherwise the squared errors of every feature are needed.
-            ScoresFromModel = !variational && !top && !contributions && description.ErrorWindow is null && model.Autoencoder.Loss == ReconstructionLoss.MeanSquaredError;
+            // With an error window, libtorch computes the windowed error (whatever the training loss).
+            ScoresFromModel = !variational && !top && !contributions && (description.ErrorWindow is not null || model.Autoencoder.Loss == ReconstructionLoss.MeanSquaredError);
             ForwardOutputs = ScoresFromModel
-                ? new ForwardOutputs(Errors: new float[capacity])
+                ? new ForwardOutputs(Errors: new float[capacity], ErrorWindow: description.ErrorWindow)
                 : new ForwardOutputs(
                     Latent: variational ? new float[capacity * latent] : null,
                     LogVariance: variational ? new float[capacity * latent] : null,

@@ -117,8 +117,44 @@ namespace Microsoft.ML.Autoencoder.Model
                 if (outputs.Reconstruction is not null)
                     TensorConversion.CopyTo(_network.ApplyOutputActivation(logits), outputs.Reconstruction.AsSpan(start * inputSize, rows * inputSize));
                 if (outputs.Errors is not null)
-                    TensorConversion.CopyTo(_network.RowLoss(logits, x, Description.Loss), outputs.Errors.AsSpan(start, rows));
+                {
+                    var errors = outputs.ErrorWindow is AnomalyDetection.ErrorWindow window
+                        ? WindowedError(_network.ApplyOutputActivation(logits), x, window)
+                        : _network.RowLoss(logits, x, Description.Loss);
+                    TensorConversion.CopyTo(errors, outputs.Errors.AsSpan(start, rows));
+                }
             });
+        }
+
+        /// <summary>
+        /// The error of each row's reconstruction over <paramref name="window"/>: the residual averaged over each window of
+        /// each channel (stride 1, no padding), squared, averaged over the windows.
+        /// </summary>
+        private static Tensor WindowedError(Tensor reconstruction, Tensor input, AnomalyDetection.ErrorWindow window)
+        {
+            // The window sums as two small matrix products per image, (down x height) x residual x (width x across) with
+            // 0/1 band matrices: contiguous and vectorized (libtorch's avg_pool2d with stride 1 took three times as long
+            // here, and sums of shifted slices twice).
+            long rows = input.shape[0];
+            int k = window.Size, across = window.Width - k + 1, down = window.Height - k + 1;
+            var residual = (input - reconstruction).view(rows, window.Channels, window.Height, window.Width);
+            var sums = BandMatrix(down, window.Height, k, transpose: false, input.device).matmul(residual).matmul(BandMatrix(window.Width, across, k, transpose: true, input.device));
+            return sums.square().mean(new long[] { 1, 2, 3 }).div_((double)k * k * k * k);
+        }
+
+        /// <summary>The rows x columns 0/1 matrix with ones where column - row (or row - column, transposed) is in [0, k).</summary>
+        private static Tensor BandMatrix(int rows, int columns, int k, bool transpose, Device device)
+        {
+            var values = new float[rows * columns];
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < columns; j++)
+                {
+                    int offset = transpose ? i - j : j - i;
+                    values[i * columns + j] = offset >= 0 && offset < k ? 1f : 0f;
+                }
+            }
+            return TensorConversion.ToTensor(values, rows, columns, device);
         }
 
         /// <summary>Decodes <paramref name="rowCount"/> latent codes into rows of <see cref="InputSize"/> values.</summary>

@@ -26,6 +26,11 @@ namespace Microsoft.ML.Autoencoder.Model
     /// <param name="Latent">The latent codes (for a variational model, the means): latent-dimension values per row.</param>
     /// <param name="LogVariance">A variational model's latent log-variances: latent-dimension values per row.</param>
     /// <param name="Reconstruction">The reconstructions: input-size values per row.</param>
-    /// <param name="Errors">Each row's reconstruction error (the model's loss averaged over the row).</param>
-    internal sealed record ForwardOutputs(float[]? Latent = null, float[]? LogVariance = null, float[]? Reconstruction = null, float[]? Errors = null);
+    /// <param name="Errors">
+    /// Each row's reconstruction error: the model's loss averaged over the row, or, with <paramref name="ErrorWindow"/>,
+    /// the error of the reconstruction over that window of the image (<see cref="AnomalyDetection.ErrorWindow"/>).
+    /// </param>
+    /// <param name="ErrorWindow">The window <see cref="Errors"/> is measured over, or <see langword="null"/>.</param>
+    internal sealed record ForwardOutputs(float[]? Latent = null, float[]? LogVariance = null, float[]? Reconstruction = null, float[]? Errors = null,
+        AnomalyDetection.ErrorWindow? ErrorWindow = null);
 }
