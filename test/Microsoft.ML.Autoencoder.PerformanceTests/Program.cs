@@ -43,4 +43,13 @@ var scale = new Command("scale", "Streams the seed's model over a generated sour
 };
 scale.SetAction(parse => ScaleCommand.Run(parse.GetValue(scaleRows), parse.GetValue(scaleEpochs), parse.GetValue(scaleSubset), parse.GetValue(scaleThreads), parse.GetValue(scaleData), parse.GetValue(scaleBuffer), Math.Max(1, parse.GetValue(scaleRepeat))));
 root.Add(scale);
+var bfEpochs = new Option<int>("--epochs") { Description = "Training epochs per precision (the median is over epochs 2..N).", DefaultValueFactory = _ => 4 };
+var bfThreads = new Option<int>("--threads") { Description = "libtorch threads.", DefaultValueFactory = _ => 1 };
+var bfData = new Option<string?>("--data") { Description = "Folder with Fashion-MNIST IDX files; default: Debian's dataset-fashion-mnist, else the embedded 10k split." };
+var bfloat16 = new Command("bfloat16", "The dense seed model's TorchSharp-alone loop in float32, with its products in bfloat16 (mixed, cast by hand: TorchSharp has no autocast) and all in bfloat16; s/epoch and held-out MSE, and libtorch's GEMM speed in both (issue 15).")
+{
+    bfEpochs, bfThreads, bfData,
+};
+bfloat16.SetAction(parse => BFloat16Command.Run(parse.GetValue(bfEpochs), parse.GetValue(bfThreads), parse.GetValue(bfData)));
+root.Add(bfloat16);
 return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
