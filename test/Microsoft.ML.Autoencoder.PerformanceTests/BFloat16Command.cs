@@ -40,7 +40,7 @@ internal static class BFloat16Command
         foreach (var precision in new[] { "float32", "mixed bfloat16 (products)", "bfloat16 (everything)", "float32" })
         {
             var (seconds, mse) = Train(train, test, epochs, precision);
-            Console.WriteLine($"| {precision} | {seconds:F3} | {mse:F5} |");
+            Console.WriteLine($"| {precision} | {seconds:F3} | {mse:F6} |");
         }
         return 0;
     }

@@ -28,6 +28,11 @@ internal static class DetectionTables
 
         yield return "";
         yield return "ROC AUC, mean over the runs (Fashion-MNIST: its normal classes; tabular sets: the splits). PyOD: published, same protocol.";
+        if (dataSets.Contains("fashion-mnist"))
+        {
+            yield return $"The detector is told that the Fashion-MNIST features are {FashionMnist.ImageSide} x {FashionMnist.ImageSide} images (ImageHeight, ImageWidth), as a user of image data would; every other setting is its default.";
+        }
+
         yield return "";
         yield return "| data set | runs | " + string.Join(" | ", methods) + " | PyOD AutoEncoder | PyOD PCA |";
         yield return "| --- | ---: | " + string.Join(" | ", methods.Select(_ => "---:")) + " | ---: | ---: |";
@@ -91,7 +96,7 @@ internal static class DetectionTables
         if (options.ChangesDefaults)
         {
             yield return "";
-            yield return "Note: this run changed the detector's defaults (--latent, --epochs, --hidden or --robust); its numbers are not the defaults'.";
+            yield return "Note: this run changed the detector's defaults (--latent, --epochs, --hidden, --robust, --standardize, --ensemble or --window); its numbers are not the defaults'.";
         }
     }
 
