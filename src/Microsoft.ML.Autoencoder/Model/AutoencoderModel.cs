@@ -137,14 +137,17 @@ namespace Microsoft.ML.Autoencoder.Model
             // avg_pool2d with stride 1 65 ms (one libtorch thread, this repository's AMD EPYC).
             long rows = input.shape[0];
             int k = window.Size, across = window.Width - k + 1, down = window.Height - k + 1;
-            var residual = (input - reconstruction).view(rows, window.Channels, window.Height, window.Width);
-            var horizontal = residual.narrow(3, 0, across);
+            // The reconstruction is this batch's own tensor and already copied out when asked for: the residual (its sign
+            // does not matter, it is squared) overwrites it rather than taking new memory.
+            var residual = reconstruction.sub_(input).view(rows, window.Channels, window.Height, window.Width);
+            // Accumulated in place: one new tensor per direction (each new 1024-row tensor costs fresh pages).
+            var horizontal = residual.narrow(3, 0, across).clone();
             for (int dx = 1; dx < k; dx++)
-                horizontal = horizontal + residual.narrow(3, dx, across);
-            var sums = horizontal.narrow(2, 0, down);
+                horizontal.add_(residual.narrow(3, dx, across));
+            var sums = horizontal.narrow(2, 0, down).clone();
             for (int dy = 1; dy < k; dy++)
-                sums = sums + horizontal.narrow(2, dy, down);
-            return sums.square().mean(new long[] { 1, 2, 3 }).div_((double)k * k * k * k);
+                sums.add_(horizontal.narrow(2, dy, down));
+            return sums.mul_(sums).mean(new long[] { 1, 2, 3 }).div_((double)k * k * k * k);
         }
 
         /// <summary>Decodes <paramref name="rowCount"/> latent codes into rows of <see cref="InputSize"/> values.</summary>
