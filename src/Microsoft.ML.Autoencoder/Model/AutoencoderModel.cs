@@ -121,7 +121,14 @@ namespace Microsoft.ML.Autoencoder.Model
                     var errors = outputs.ErrorWindow is AnomalyDetection.ErrorWindow window
                         ? WindowedError(_network.ApplyOutputActivation(logits), x, window)
                         : _network.RowLoss(logits, x, Description.Loss);
-                    TensorConversion.CopyTo(errors, outputs.Errors.AsSpan(start, rows));
+                    var rowErrors = outputs.Errors.AsSpan(start, rows);
+                    TensorConversion.CopyTo(errors, rowErrors);
+                    if (outputs.ErrorWindow is AnomalyDetection.ErrorWindow windowed)
+                    {
+                        float area = windowed.Size * windowed.Size;
+                        for (int i = 0; i < rowErrors.Length; i++)
+                            rowErrors[i] /= area * area; // from the squared window sums to their mean, squared
+                    }
                 }
             });
         }
@@ -134,20 +141,23 @@ namespace Microsoft.ML.Autoencoder.Model
         {
             // Separable window sums from shifted slices: on 256 rows of 28 x 28, 9 ms per 10k rows against 3 ms for the
             // plain error; 0/1 band-matrix products took 23 ms, a convolution with a kernel of ones 40 ms, and
-            // avg_pool2d with stride 1 65 ms (one libtorch thread, this repository's AMD EPYC).
+            // avg_pool2d with stride 1 65 ms (one libtorch thread, this repository's AMD EPYC). Accumulated in place, one
+            // new tensor per direction (each new tensor of a 1024-row batch costs fresh pages).
+            // Only operations without a Scalar argument: TorchSharp 0.107 passes a temporary Scalar's handle without
+            // keeping it alive (add's alpha of 1, square's exponent, a divisor), and scoring runs outside the no-GC region
+            // that guards training against its finalizer (Platform/NoGarbageCollectionScope.cs). So the sums are
+            // accumulated by subtraction, their sign does not matter once squared, and the caller divides by k^4.
             long rows = input.shape[0];
             int k = window.Size, across = window.Width - k + 1, down = window.Height - k + 1;
-            // The reconstruction is this batch's own tensor and already copied out when asked for: the residual (its sign
-            // does not matter, it is squared) overwrites it rather than taking new memory.
+            // The reconstruction is this batch's own tensor, already copied out when asked for: the residual overwrites it.
             var residual = reconstruction.sub_(input).view(rows, window.Channels, window.Height, window.Width);
-            // Accumulated in place: one new tensor per direction (each new 1024-row tensor costs fresh pages).
-            var horizontal = residual.narrow(3, 0, across).clone();
+            var horizontal = residual.narrow(3, 0, across).neg();
             for (int dx = 1; dx < k; dx++)
-                horizontal.add_(residual.narrow(3, dx, across));
-            var sums = horizontal.narrow(2, 0, down).clone();
+                horizontal.sub_(residual.narrow(3, dx, across));
+            var sums = horizontal.narrow(2, 0, down).neg();
             for (int dy = 1; dy < k; dy++)
-                sums.add_(horizontal.narrow(2, dy, down));
-            return sums.mul_(sums).mean(new long[] { 1, 2, 3 }).div_((double)k * k * k * k);
+                sums.sub_(horizontal.narrow(2, dy, down));
+            return sums.mul_(sums).mean(new long[] { 1, 2, 3 });
         }
 
         /// <summary>Decodes <paramref name="rowCount"/> latent codes into rows of <see cref="InputSize"/> values.</summary>
