@@ -54,14 +54,8 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
             float weight = 1f / members.Count;
             if (batch.ScoresFromModel)
             {
+                // Summed in double and divided by the member count: for one member, its own errors to the bit.
                 var rowErrors = batch.ForwardOutputs.Errors!;
-                if (members.Count == 1)
-                {
-                    members[0].Model.Forward(forward, batch.ForwardOutputs);
-                    for (int i = 0; i < rowCount; i++)
-                        SetScore(batch.Outputs, i, rowErrors[i]);
-                    return;
-                }
                 var meanErrors = batch.MemberSums;
                 Array.Clear(meanErrors, 0, rowCount);
                 foreach (var member in members)

@@ -93,7 +93,7 @@ namespace Microsoft.ML.Autoencoder
                 channel.Info($"Standardized {featureCount} features with the means and standard deviations of {raw.RowCount} training rows{(constant > 0 ? $" ({constant} constant or nearly constant: centred only)" : "")}.");
             }
 
-            channel.Info($"Training the autoencoder{Plural(options.EnsembleSize)}: latent dimension {latentDimension}{(options.LatentDimension is null ? $" (chosen for {featureCount} features)" : "")}.");
+            channel.Info(TrainingMessage(options, latentDimension, featureCount));
             var members = TrainMembers(channel, options, latentDimension, new MatrixDataView(rows, raw.RowCount, column, columnType), streaming: false, initial: null);
             var description = Describe(options, featureCount, standardization, slotNames, latentDimension, errorWindow);
             float[] scores = ScoreStandardized(new AnomalyDetectorModel(description, members), rows, raw.RowCount);
@@ -113,7 +113,9 @@ namespace Microsoft.ML.Autoencoder
             return new AutoencoderAnomalyTransformer(new AnomalyDetectorModel(description, members), new AnomalyDetectorLease(members));
         }
 
-        private static string Plural(int ensembleSize) => ensembleSize == 1 ? "" : $" ensemble ({ensembleSize} autoencoders, one seed each)";
+        private static string TrainingMessage(Options options, int latentDimension, int featureCount)
+            => $"Training the autoencoder{(options.EnsembleSize == 1 ? "" : $" ensemble ({options.EnsembleSize} autoencoders, one seed each)")}: latent dimension {latentDimension}"
+                + $"{(options.LatentDimension is null ? $" (chosen for {featureCount} features)" : "")}.";
 
         /// <summary>
         /// Trains the ensemble's autoencoders on <paramref name="data"/> one after the other, member m with the options'
@@ -193,7 +195,7 @@ namespace Microsoft.ML.Autoencoder
                 channel.Info($"Standardized {featureCount} features with the means and standard deviations of {rowCount} training rows{(constant > 0 ? $" ({constant} constant or nearly constant: centred only)" : "")}.");
             }
             var standardized = new StandardizedDataView(input, column, standardization);
-            channel.Info($"Training the autoencoder{Plural(options.EnsembleSize)}: latent dimension {latentDimension}{(options.LatentDimension is null ? $" (chosen for {featureCount} features)" : "")}.");
+            channel.Info(TrainingMessage(options, latentDimension, featureCount));
             var members = TrainMembers(channel, options, latentDimension, standardized, streaming: true, initial: null);
             var description = Describe(options, featureCount, standardization, slotNames, latentDimension, errorWindow);
             float[] scores = ScoreStreamed(new AnomalyDetectorModel(description, members), standardized, column);
