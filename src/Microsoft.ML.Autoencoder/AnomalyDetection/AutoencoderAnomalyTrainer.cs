@@ -82,9 +82,13 @@ namespace Microsoft.ML.Autoencoder
                 channel.Info($"Streaming the training rows ({reason}).");
                 return FitStreaming(channel, input, options, featureCount, latentDimension, columnType, slotNames, errorWindow);
             }
-            var standardization = options.Standardize ? Standardization.Fit(raw.Values, raw.RowCount, featureCount) : null;
-            var rows = new float[raw.RowCount * featureCount];
-            raw.Values.AsSpan(0, rows.Length).CopyTo(rows);
+            Standardization? standardization;
+            float[] rows;
+            using (raw)
+            {
+                standardization = options.Standardize ? Standardization.Fit(raw.Values, raw.RowCount, featureCount) : null;
+                rows = raw.Values.ToArray();
+            }
             if (standardization is not null)
             {
                 for (int i = 0; i < raw.RowCount; i++)

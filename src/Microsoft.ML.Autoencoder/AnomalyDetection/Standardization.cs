@@ -27,12 +27,12 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
         public float[] Scale { get; }
 
         /// <summary>Fits the statistics of <paramref name="rowCount"/> rows of <paramref name="featureCount"/> values (in double precision).</summary>
-        public static Standardization Fit(float[] values, int rowCount, int featureCount)
+        public static Standardization Fit(ReadOnlySpan<float> values, int rowCount, int featureCount)
         {
             var sum = new double[featureCount];
             for (int i = 0; i < rowCount; i++)
             {
-                var row = values.AsSpan(i * featureCount, featureCount);
+                var row = values.Slice(i * featureCount, featureCount);
                 for (int j = 0; j < featureCount; j++)
                     sum[j] += row[j];
             }
@@ -42,7 +42,7 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
             var squares = new double[featureCount];
             for (int i = 0; i < rowCount; i++)
             {
-                var row = values.AsSpan(i * featureCount, featureCount);
+                var row = values.Slice(i * featureCount, featureCount);
                 for (int j = 0; j < featureCount; j++)
                 {
                     double d = row[j] - mean[j];
@@ -55,7 +55,7 @@ namespace Microsoft.ML.Autoencoder.AnomalyDetection
         /// <summary>
         /// Fits the statistics of the rows of <paramref name="rows"/>, read in two streamed passes in the source's order
         /// (the sums, then the squared deviations): the same arithmetic in the same order as
-        /// <see cref="Fit(float[], int, int)"/>, so the same statistics. Also returns the number of rows.
+        /// <see cref="Fit(ReadOnlySpan{float}, int, int)"/>, so the same statistics. Also returns the number of rows.
         /// </summary>
         public static (Standardization Standardization, long RowCount) Fit(StreamingRows rows)
         {

@@ -10,22 +10,27 @@ namespace Microsoft.ML.Autoencoder.Data
 {
     /// <summary>
     /// The rows of one known-size float vector column, read from an <see cref="IDataView"/> into a single
-    /// contiguous row-major buffer that is handed to torch in one copy.
+    /// contiguous row-major buffer of native memory that becomes the training tensor's storage without a copy.
     /// </summary>
-    internal sealed class FeatureMatrix
+    internal sealed class FeatureMatrix : IDisposable
     {
-        public FeatureMatrix(float[] values, int rowCount, int columnCount)
+        private NativeFloats? _memory;
+
+        private FeatureMatrix(NativeFloats memory, int rowCount, int columnCount)
         {
-            Values = values;
+            _memory = memory;
             RowCount = rowCount;
             ColumnCount = columnCount;
         }
 
-        public float[] Values { get; }
+        /// <summary>The rows, row-major (until <see cref="MoveToTensor"/> or <see cref="Dispose"/>).</summary>
+        public ReadOnlySpan<float> Values => Memory.Span((long)RowCount * ColumnCount);
 
         public int RowCount { get; }
 
         public int ColumnCount { get; }
+
+        private NativeFloats Memory => _memory ?? throw new ObjectDisposedException(nameof(FeatureMatrix), "The rows were moved into a tensor or freed.");
 
         /// <summary>
         /// Reads every row of <paramref name="columnName"/>. A NaN or infinite value is reported with its
@@ -41,23 +46,21 @@ namespace Microsoft.ML.Autoencoder.Data
         public static FeatureMatrix? ReadWithin(IDataView data, string columnName, int columnCount, bool requireUnitInterval, string dataName, long maximumBytes)
             => Read(data, columnName, columnCount, requireUnitInterval, dataName, ChunkBytes, maximumBytes);
 
-        /// <summary>As <see cref="Read(IDataView, string, int, bool, string)"/>, with the chunk size given (for tests).</summary>
+        /// <summary>
+        /// As <see cref="Read(IDataView, string, int, bool, string)"/>, with the first allocation's size given where the
+        /// memory grows by copying, and that way forced when <paramref name="reserve"/> is false (for tests).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static FeatureMatrix? Read(IDataView data, string columnName, int columnCount, bool requireUnitInterval, string dataName, int chunkBytes, long maximumBytes = long.MaxValue)
+        internal static FeatureMatrix? Read(IDataView data, string columnName, int columnCount, bool requireUnitInterval, string dataName, int initialBytes, long maximumBytes = long.MaxValue, bool reserve = true)
         {
             var column = data.Schema[columnName];
-            // With a known row count the rows go straight into the final buffer. Otherwise they go into native
-            // chunks, copied once into an exact buffer at the end, each chunk freed as soon as it is copied: the
-            // chunks are larger than glibc's largest mmap threshold, so freeing one returns its pages at once and
-            // the peak stays near one copy of the data. (Managed chunks would stay resident until a collection;
-            // growing one array by doubling would touch several times the data's size.)
+            // The rows go straight into their final place (NativeFloats): with a known row count into memory of that
+            // size; otherwise into a reservation of address space for as many rows as may be read (pages exist only
+            // once written, the unused tail is returned at the end), or, where there is none, memory that doubles.
             long? knownRows = data.GetRowCount();
             bool known = knownRows is long n && n > 0 && n * columnCount <= Array.MaxLength;
-            int chunkRows = known ? (int)knownRows!.Value : Math.Max(1, chunkBytes / (sizeof(float) * columnCount));
-            float[]? direct = known ? HugePages.AllocateFloats(chunkRows * columnCount) : null;
-            using var chunks = new NativeChunks(chunkRows * columnCount);
-            Span<float> chunk = direct is not null ? direct : chunks.Add().Span;
-            int rowInChunk = 0;
+            long maximumRows = known ? knownRows!.Value : Math.Min(Array.MaxLength / columnCount, maximumBytes / ((long)columnCount * sizeof(float)));
+            using var memory = NativeFloats.Allocate(maximumRows * columnCount, known ? maximumRows * columnCount : Math.Max(columnCount, initialBytes / sizeof(float) / columnCount * columnCount), reserve);
             VBuffer<float> buffer = default;
             long rowIndex = 0;
             using (var cursor = data.GetRowCursor(new[] { column }))
@@ -71,55 +74,50 @@ namespace Microsoft.ML.Autoencoder.Data
                         return null;
                     if ((rowIndex + 1) * columnCount > Array.MaxLength)
                         throw new InvalidOperationException($"The {dataName} is too large to hold in memory as one buffer ({rowIndex} rows of {columnCount} values).");
-                    if (rowInChunk == chunkRows)
-                    {
-                        if (direct is not null)
-                            throw new InvalidOperationException($"The {dataName} has more rows than the {chunkRows} it declared.");
-                        chunk = chunks.Add().Span;
-                        rowInChunk = 0;
-                    }
-                    var row = chunk.Slice(rowInChunk * columnCount, columnCount);
+                    if (known && rowIndex == maximumRows)
+                        throw new InvalidOperationException($"The {dataName} has more rows than the {maximumRows} it declared.");
+                    var row = memory.Slice(rowIndex * columnCount, columnCount);
                     buffer.CopyTo(row);
                     RowValidation.CheckValues(row, rowIndex, columnName, dataName, requireUnitInterval, RowValidation.TrainingNonFiniteAdvice);
-                    rowInChunk++;
                     rowIndex++;
                 }
             }
             if (rowIndex == 0)
                 throw new InvalidOperationException($"The {dataName} has no rows in column '{columnName}'.");
-            int rows = (int)rowIndex;
-            if (direct is not null && rows == chunkRows)
-                return new FeatureMatrix(direct, rows, columnCount);
-
-            var values = HugePages.AllocateFloats(rows * columnCount);
-            if (direct is not null)
-                direct.AsSpan(0, values.Length).CopyTo(values); // fewer rows than declared
-            else
-                chunks.MoveTo(values);
-            return new FeatureMatrix(values, rows, columnCount);
+            memory.Trim(rowIndex * columnCount);
+            return new FeatureMatrix(memory.Take(), (int)rowIndex, columnCount);
         }
 
-        /// <summary>Bytes per chunk when the row count is unknown: above glibc's largest mmap threshold (32 MB).</summary>
+        /// <summary>The first allocation when the row count is unknown and the memory grows by copying.</summary>
         private const int ChunkBytes = 48 << 20;
 
         /// <summary>
-        /// A <c>[rows, columns]</c> tensor that shares this matrix's memory (no copy): the array stays pinned
-        /// until the tensor is disposed.
+        /// A <c>[rows, columns]</c> tensor over this matrix's memory (no copy), which owns it from now on: the matrix is
+        /// empty afterwards.
         /// </summary>
-        public torch.Tensor AsTensor()
+        public torch.Tensor MoveToTensor()
         {
-            using var flat = torch.as_tensor(Values);
-            using var rows = flat.narrow(0, 0, (long)RowCount * ColumnCount);
-            return rows.view(RowCount, ColumnCount);
+            var tensor = Memory.MoveToTensor(RowCount, ColumnCount);
+            _memory = null;
+            return tensor;
         }
 
         /// <summary>Copies the rows at <paramref name="rowIndices"/> into a new matrix.</summary>
         public FeatureMatrix SelectRows(IReadOnlyList<int> rowIndices)
         {
-            var selected = new float[rowIndices.Count * ColumnCount];
+            long length = (long)rowIndices.Count * ColumnCount;
+            using var memory = NativeFloats.Allocate(length, length);
+            var values = Values;
             for (int i = 0; i < rowIndices.Count; i++)
-                Array.Copy(Values, (long)rowIndices[i] * ColumnCount, selected, (long)i * ColumnCount, ColumnCount);
-            return new FeatureMatrix(selected, rowIndices.Count, ColumnCount);
+                values.Slice(rowIndices[i] * ColumnCount, ColumnCount).CopyTo(memory.Slice((long)i * ColumnCount, ColumnCount));
+            return new FeatureMatrix(memory.Take(), rowIndices.Count, ColumnCount);
+        }
+
+        /// <summary>Frees the rows (nothing once they were moved into a tensor).</summary>
+        public void Dispose()
+        {
+            _memory?.Dispose();
+            _memory = null;
         }
     }
 }

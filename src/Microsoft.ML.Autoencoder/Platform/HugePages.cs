@@ -39,17 +39,6 @@ namespace Microsoft.ML.Autoencoder.Platform
             }
         }
 
-        /// <summary>An uninitialized pinned array whose pages are advised as huge pages before anything touches them.</summary>
-        public static float[] AllocateFloats(int length)
-        {
-            long bytes = (long)length * sizeof(float);
-            bool large = bytes >= 2 * PageBytes;
-            var array = GC.AllocateUninitializedArray<float>(length, pinned: large);
-            if (large)
-                Advise(Marshal.UnsafeAddrOfPinnedArrayElement(array, 0), bytes);
-            return array;
-        }
-
         [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
         private static extern int madvise(IntPtr address, UIntPtr length, int advice);
     }

@@ -125,6 +125,8 @@ namespace Microsoft.ML.Autoencoder.Training
             {
                 if (restoreThreads is int previous)
                     torch.set_num_threads(previous);
+                plan.Train?.Dispose(); // nothing when training moved the rows into its tensors
+                plan.Validation?.Dispose();
             }
         }
 
@@ -191,7 +193,8 @@ namespace Microsoft.ML.Autoencoder.Training
                     $"A validation fraction of {_options.ValidationFraction} of {all.RowCount} rows leaves no rows for {(validationRows == 0 ? "validation" : "training")}.");
             var order = Enumerable.Range(0, all.RowCount).ToArray();
             new Random(seed).Shuffle(order);
-            return new DataPlan(all.SelectRows(order[validationRows..]), all.SelectRows(order[..validationRows]), null, null, reason);
+            using (all)
+                return new DataPlan(all.SelectRows(order[validationRows..]), all.SelectRows(order[..validationRows]), null, null, reason);
         }
 
         /// <summary>The streams of the training and validation rows; a validation fraction splits the rows by a seeded hash of their ids.</summary>

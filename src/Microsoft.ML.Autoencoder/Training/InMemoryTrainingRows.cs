@@ -23,8 +23,8 @@ namespace Microsoft.ML.Autoencoder.Training
 
         public InMemoryTrainingRows(FeatureMatrix train, FeatureMatrix? validation, Device device, bool shuffle, int seed, int batchSize, long minimumRows, string reason)
         {
-            _train = ToDevice(train.AsTensor(), device);
-            _validation = validation is null ? null : ToDevice(validation.AsTensor(), device);
+            _train = ToDevice(train.MoveToTensor(), device);
+            _validation = validation is null ? null : ToDevice(validation.MoveToTensor(), device);
             _shuffleGenerator = new Generator((ulong)seed);
             _reference = TrainingChecks.ReferenceRows(_train);
             _device = device;

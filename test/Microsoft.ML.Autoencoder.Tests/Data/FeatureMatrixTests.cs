@@ -20,22 +20,52 @@ namespace Microsoft.ML.Autoencoder.Tests.Data
         }
 
         [Theory]
-        [InlineData(1, 8)] // one row per chunk
-        [InlineData(7, 1000)] // the last chunk partly filled
-        [InlineData(10, 1000)] // every chunk full
-        [InlineData(1000, 50)] // all rows in one chunk
-        public void Read_UnknownRowCount_EveryChunkSizeGivesTheRowsInOrder(int chunkRows, int rowCount)
+        [InlineData(1, 8, false)] // grows from one row
+        [InlineData(7, 1000, false)] // the last growth partly filled
+        [InlineData(10, 1000, false)]
+        [InlineData(1000, 50, false)] // all rows in the first allocation
+        [InlineData(1, 1000, true)] // a reservation (Linux; elsewhere it grows)
+        public void Read_UnknownRowCount_EveryGrowthGivesTheRowsInOrder(int initialRows, int rowCount, bool reserve)
         {
             var ml = new MLContext(1);
             var rows = SyntheticData.LowRankRows(rowCount, Columns, 3, seed: 2);
             var data = Streaming(ml, rows);
             Assert.Null(data.GetRowCount());
 
-            var matrix = FeatureMatrix.Read(data, "Features", Columns, requireUnitInterval: false, "training data", chunkRows * Columns * sizeof(float))!;
+            using var matrix = FeatureMatrix.Read(data, "Features", Columns, requireUnitInterval: false, "training data", initialRows * Columns * sizeof(float), reserve: reserve)!;
 
             Assert.Equal(rowCount, matrix.RowCount);
             Assert.Equal(rowCount * Columns, matrix.Values.Length);
-            Assert.Equal(SyntheticData.Flatten(rows), matrix.Values);
+            Assert.Equal(SyntheticData.Flatten(rows), matrix.Values.ToArray());
+        }
+
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void MoveToTensor_GivesTheRowsWithoutTheMatrix(bool reserve)
+        {
+            var ml = new MLContext(1);
+            var rows = SyntheticData.LowRankRows(500, Columns, 3, seed: 5);
+            var matrix = FeatureMatrix.Read(Streaming(ml, rows), "Features", Columns, requireUnitInterval: false, "training data", 64 * Columns * sizeof(float), reserve: reserve)!;
+
+            using (var tensor = matrix.MoveToTensor())
+            {
+                Assert.Equal(new long[] { 500, Columns }, tensor.shape);
+                Assert.Equal(SyntheticData.Flatten(rows), tensor.data<float>().ToArray());
+            }
+            Assert.Throws<ObjectDisposedException>(() => matrix.Values.Length);
+            matrix.Dispose(); // nothing left to free
+        }
+
+        [Fact]
+        public void ReadWithin_BeyondTheBudget_GivesNull()
+        {
+            var ml = new MLContext(1);
+            var rows = SyntheticData.LowRankRows(100, Columns, 3, seed: 6);
+
+            Assert.Null(FeatureMatrix.ReadWithin(Streaming(ml, rows), "Features", Columns, requireUnitInterval: false, "training data", 99 * Columns * sizeof(float)));
+            using var all = FeatureMatrix.ReadWithin(Streaming(ml, rows), "Features", Columns, requireUnitInterval: false, "training data", 100 * Columns * sizeof(float));
+            Assert.Equal(100, all!.RowCount);
         }
 
         [Fact]
@@ -46,13 +76,13 @@ namespace Microsoft.ML.Autoencoder.Tests.Data
             var data = ml.Data.Cache(SyntheticData.ToDataView(ml, rows, Columns));
             Assert.Equal(300, data.GetRowCount());
 
-            var matrix = FeatureMatrix.Read(data, "Features", Columns, requireUnitInterval: false, "training data");
+            using var matrix = FeatureMatrix.Read(data, "Features", Columns, requireUnitInterval: false, "training data");
 
-            Assert.Equal(SyntheticData.Flatten(rows), matrix.Values);
+            Assert.Equal(SyntheticData.Flatten(rows), matrix.Values.ToArray());
         }
 
         [Fact]
-        public void Read_BadRowInALaterChunk_NamesTheRowAndFreesTheChunks()
+        public void Read_BadRowAfterGrowing_NamesTheRow()
         {
             var ml = new MLContext(1);
             var rows = SyntheticData.LowRankRows(100, Columns, 3, seed: 4);
