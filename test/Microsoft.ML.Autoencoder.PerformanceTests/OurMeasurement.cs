@@ -100,7 +100,12 @@ internal static class OurMeasurement
             latencies[i] = watch.Elapsed.TotalMilliseconds;
         }
         Array.Sort(latencies);
-        long peakRss = PeakRssKilobytes(); // before the measurement below, which holds a second copy of the data
+        long peakRss = PeakRssKilobytes(); // before the measurements below, which hold a second copy of the data
+
+        // What writing the training column's size into fresh memory costs in this process now (the training tensor's
+        // memory has been returned): the part of the read that is the kernel's (and a virtual machine's host's) page
+        // faults, which any reader of the data into new memory pays.
+        double firstTouchSeconds = FirstTouchSeconds((long)train.Count * StreamingImages.Row.Size);
 
         // The read with a known row count: from ML.NET's cache of the same rows (one more epoch, read time only).
         var cachedTrain = ml.Data.Cache(trainView);
@@ -136,6 +141,7 @@ internal static class OurMeasurement
             PeakRssKilobytes: peakRss,
             KnownCountReadSeconds: knownCountReadSeconds,
             KnownCountSourceCursorSeconds: cachedTrainSource,
+            FirstTouchSeconds: firstTouchSeconds,
             Gemm: GemmProbe.Measure(threads),
             TorchThreads: threads,
             TrainRows: train.Count,
@@ -177,6 +183,16 @@ internal static class OurMeasurement
         VBuffer<float> latent = default;
         while (cursor.MoveNext())
             getter(ref latent);
+    }
+
+    /// <summary>Seconds to write <paramref name="floats"/> floats into fresh memory, advised as huge pages as the library's own.</summary>
+    private static double FirstTouchSeconds(long floats)
+    {
+        using var memory = Microsoft.ML.Autoencoder.Platform.NativeFloats.Allocate(floats, floats);
+        var watch = Stopwatch.StartNew();
+        for (long start = 0; start < floats; start += 1 << 20)
+            memory.Slice(start, (int)Math.Min(1 << 20, floats - start)).Fill(1f);
+        return watch.Elapsed.TotalSeconds;
     }
 
     internal static long PeakRssKilobytes()

@@ -22,6 +22,7 @@ internal sealed record OurResult(
     long PeakRssKilobytes,
     double? KnownCountReadSeconds,
     double KnownCountSourceCursorSeconds,
+    double FirstTouchSeconds,
     IReadOnlyDictionary<string, double> Gemm,
     int TorchThreads,
     int TrainRows,

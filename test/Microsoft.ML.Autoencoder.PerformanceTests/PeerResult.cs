@@ -15,4 +15,5 @@ internal sealed record PeerResult(
     double EncodeSeconds,
     long PeakRssKilobytes,
     IReadOnlyDictionary<string, double> Gemm,
-    IReadOnlyDictionary<string, double> PhaseSeconds);
+    IReadOnlyDictionary<string, double> PhaseSeconds,
+    double? TrainConvertSeconds);

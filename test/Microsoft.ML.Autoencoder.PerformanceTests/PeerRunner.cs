@@ -54,7 +54,8 @@ internal static class PeerRunner
             Gemm: gemm,
             PhaseSeconds: root.TryGetProperty("phase_seconds_per_epoch", out var phases)
                 ? phases.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble())
-                : new Dictionary<string, double>());
+                : new Dictionary<string, double>(),
+            TrainConvertSeconds: root.TryGetProperty("train_convert_seconds", out var convert) ? convert.GetDouble() : null);
         return (result, "ran");
     }
 }

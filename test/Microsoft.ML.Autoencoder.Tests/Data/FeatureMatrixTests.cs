@@ -85,14 +85,42 @@ namespace Microsoft.ML.Autoencoder.Tests.Data
         public void Read_BadRowAfterGrowing_NamesTheRow()
         {
             var ml = new MLContext(1);
-            var rows = SyntheticData.LowRankRows(100, Columns, 3, seed: 4);
-            rows[73][5] = float.NaN;
+            var rows = SyntheticData.LowRankRows(1000, Columns, 3, seed: 4);
+            rows[373][5] = float.NaN;
             var data = Streaming(ml, rows);
+
+            var error = Assert.Throws<InvalidOperationException>(() =>
+                FeatureMatrix.Read(data, "Features", Columns, requireUnitInterval: false, "training data", 16 * Columns * sizeof(float), reserve: false));
+            Assert.Contains("Row 373", error.Message);
+            Assert.Contains("index 5", error.Message);
+        }
+
+        [Fact]
+        public void Read_BadRowBeforeTheSourceFails_NamesTheBadRow()
+        {
+            var ml = new MLContext(1);
+            var rows = SyntheticData.LowRankRows(100, Columns, 3, seed: 7);
+            rows[73][5] = float.PositiveInfinity;
+            var definition = SchemaDefinition.Create(typeof(SyntheticData.Row));
+            definition[nameof(SyntheticData.Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Columns);
+            var data = ml.Data.LoadFromEnumerable(rows.Select((r, i) => i == 90 ? throw new InvalidOperationException("The source broke.") : new SyntheticData.Row { Features = r }), definition);
 
             var error = Assert.Throws<InvalidOperationException>(() =>
                 FeatureMatrix.Read(data, "Features", Columns, requireUnitInterval: false, "training data", 16 * Columns * sizeof(float)));
             Assert.Contains("Row 73", error.Message);
-            Assert.Contains("index 5", error.Message);
+            Assert.Contains("infinite", error.Message);
+        }
+
+        [Fact]
+        public void ReadWithin_BadRowBeforeTheBudgetIsExceeded_NamesTheRow()
+        {
+            var ml = new MLContext(1);
+            var rows = SyntheticData.LowRankRows(100, Columns, 3, seed: 8);
+            rows[40][0] = float.NaN;
+
+            var error = Assert.Throws<InvalidOperationException>(() =>
+                FeatureMatrix.Read(Streaming(ml, rows), "Features", Columns, requireUnitInterval: false, "training data", 16 * Columns * sizeof(float), maximumBytes: 60 * Columns * sizeof(float)));
+            Assert.Contains("Row 40", error.Message);
         }
     }
 }
