@@ -52,4 +52,12 @@ var bfloat16 = new Command("bfloat16", "The dense seed model's TorchSharp-alone 
 };
 bfloat16.SetAction(parse => BFloat16Command.Run(parse.GetValue(bfEpochs), parse.GetValue(bfThreads), parse.GetValue(bfData)));
 root.Add(bfloat16);
+var spThreads = new Option<int>("--threads") { Description = "libtorch threads.", DefaultValueFactory = _ => 1 };
+var spRounds = new Option<int>("--rounds") { Description = "Rounds of every measurement (the median is reported).", DefaultValueFactory = _ => 5 };
+var stepProfile = new Command("step-profile", "One training step of the dense seed model in the TorchSharp-alone loop, taken apart: matrix products, elementwise kernels, bias sums, gather, Adam, and what autograd adds (issue 15).")
+{
+    spThreads, spRounds,
+};
+stepProfile.SetAction(parse => StepProfile.Run(parse.GetValue(spThreads), Math.Max(1, parse.GetValue(spRounds))));
+root.Add(stepProfile);
 return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
