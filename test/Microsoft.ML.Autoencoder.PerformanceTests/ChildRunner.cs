@@ -40,7 +40,7 @@ internal static class ChildRunner
         => allocator switch
         {
             "tuned" => $"`{TunablesVariable}={TunedValue}` on both sides",
-            "mallopt" => "the library's opt-in `TuneNativeAllocator = true` (mallopt trim and mmap thresholds raised; also in the TorchSharp-alone loop; PyTorch as by default)",
+            "mallopt" => "the library's opt-in `TuneNativeAllocator = true` (mallopt trim and mmap thresholds raised; the same mallopt calls in the TorchSharp-alone loop and, through ctypes, in the PyTorch peer)",
             _ => $"default glibc settings (no `{TunablesVariable}`), the library's defaults (process left as it is)",
         };
 

@@ -65,6 +65,14 @@ if not ARGS.no_pin_blas_threads:
     os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads or ARGS.threads)
     os.environ["OMP_NUM_THREADS"] = str(ARGS.threads)
 
+# The benchmark's 'mallopt' setting: the same glibc thresholds the library's opt-in TuneNativeAllocator sets
+# (Platform/NativeAllocatorTuning.cs: M_TRIM_THRESHOLD 512 MB, M_MMAP_THRESHOLD 32 MB), so both sides run under it.
+MALLOPT_APPLIED = False
+if os.environ.get("AUTOENCODER_BENCHMARK_MALLOPT") == "1" and sys.platform.startswith("linux"):
+    import ctypes
+    _libc = ctypes.CDLL("libc.so.6")
+    MALLOPT_APPLIED = _libc.mallopt(-1, 512 << 20) == 1 and _libc.mallopt(-3, 32 << 20) == 1
+
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
@@ -335,6 +343,7 @@ def main():
         "test_rows": x_test.shape[0],
         "load_seconds": round(load_s, 4),
         "train_convert_seconds": round(CONVERT_SECONDS.get(train_source, 0.0), 4),
+        "mallopt_applied": MALLOPT_APPLIED,
         "epoch_seconds": [round(s, 4) for s in epoch_s],
         "epoch_cpu_seconds": [round(s, 4) for s in epoch_cpu],
         "phase_seconds_per_epoch": {k: round(v / a.epochs, 4) for k, v in phase_s.items()},
