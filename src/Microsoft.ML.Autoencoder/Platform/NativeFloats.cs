@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 using TorchSharp;
 
 namespace Microsoft.ML.Autoencoder.Platform
@@ -25,6 +26,8 @@ namespace Microsoft.ML.Autoencoder.Platform
         private const long MappedKind = 1;
         private const long AllocatedKind = 2;
 
+        private static long s_liveBlocks;
+
         private byte* _block;
         private long _capacity;
 
@@ -35,6 +38,9 @@ namespace Microsoft.ML.Autoencoder.Platform
         }
 
         ~NativeFloats() => Free();
+
+        /// <summary>Blocks allocated and not yet freed, in this process (whoever owns them now: this class or a tensor).</summary>
+        internal static long LiveBlocks => Interlocked.Read(ref s_liveBlocks);
 
         /// <summary>Whether the floats live in a reservation that grows without copying.</summary>
         public bool IsReserved => _block != null && Header[1] == MappedKind;
@@ -51,6 +57,7 @@ namespace Microsoft.ML.Autoencoder.Platform
                 var block = mmap(IntPtr.Zero, (nuint)bytes, ProtectReadWrite, MapPrivateAnonymousNoReserve, -1, 0);
                 if (block != MapFailed)
                 {
+                    Interlocked.Increment(ref s_liveBlocks);
                     var result = new NativeFloats((byte*)block, maximumFloats);
                     result.Header[0] = bytes;
                     result.Header[1] = MappedKind;
@@ -176,6 +183,7 @@ namespace Microsoft.ML.Autoencoder.Platform
         private static byte* AllocateBlock(long floats)
         {
             var block = (byte*)NativeMemory.AlignedAlloc((nuint)(HeaderBytes + floats * sizeof(float)), HeaderBytes);
+            Interlocked.Increment(ref s_liveBlocks);
             ((long*)block)[0] = 0;
             ((long*)block)[1] = AllocatedKind;
             if (floats * sizeof(float) >= 2 * HugePages.PageBytes)
@@ -185,6 +193,7 @@ namespace Microsoft.ML.Autoencoder.Platform
 
         private static void FreeBlock(byte* block)
         {
+            Interlocked.Decrement(ref s_liveBlocks);
             if (((long*)block)[1] == MappedKind)
                 munmap((IntPtr)block, (nuint)((long*)block)[0]);
             else

@@ -1,6 +1,11 @@
 using System;
 using System.Linq;
 using Microsoft.ML.Autoencoder.Data;
+using Microsoft.ML.Autoencoder.AnomalyDetection;
+using Microsoft.ML.Autoencoder.Architectures;
+using Microsoft.ML.Autoencoder.Platform;
+using Microsoft.ML.Autoencoder.Tests.AnomalyDetection;
+using Microsoft.ML.Autoencoder.Tests.Architectures;
 using Microsoft.ML.Data;
 using Xunit;
 
@@ -12,7 +17,7 @@ namespace Microsoft.ML.Autoencoder.Tests.Data
         private const int Columns = 20;
 
         /// <summary>A view over a lazy sequence: ML.NET does not know its row count.</summary>
-        private static IDataView Streaming(MLContext ml, float[][] rows)
+        internal static IDataView Streaming(MLContext ml, float[][] rows)
         {
             var definition = SchemaDefinition.Create(typeof(SyntheticData.Row));
             definition[nameof(SyntheticData.Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Columns);
@@ -121,6 +126,84 @@ namespace Microsoft.ML.Autoencoder.Tests.Data
             var error = Assert.Throws<InvalidOperationException>(() =>
                 FeatureMatrix.Read(Streaming(ml, rows), "Features", Columns, requireUnitInterval: false, "training data", 16 * Columns * sizeof(float), maximumBytes: 60 * Columns * sizeof(float)));
             Assert.Contains("Row 40", error.Message);
+        }
+    }
+
+    /// <summary>
+    /// Who frees the rows' native memory: the matrix, or the tensor it was moved into (libtorch's deleter). Alone, as it
+    /// counts the process's live blocks.
+    /// </summary>
+    [Collection(NativeMemoryCollection.Name)]
+    public class FeatureMatrixMemoryTests
+    {
+        private const int Columns = 20;
+
+        private static IDataView Streaming(MLContext ml, float[][] rows) => FeatureMatrixTests.Streaming(ml, rows);
+
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void Memory_IsFreedByTheTensorOrTheMatrix_WhicheverOwnsIt(bool reserve)
+        {
+            var ml = new MLContext(1);
+            var rows = SyntheticData.LowRankRows(300, Columns, 3, seed: 10);
+            long before = NativeFloats.LiveBlocks;
+
+            var moved = FeatureMatrix.Read(Streaming(ml, rows), "Features", Columns, requireUnitInterval: false, "training data", 8 * Columns * sizeof(float), reserve: reserve)!;
+            var kept = FeatureMatrix.Read(Streaming(ml, rows), "Features", Columns, requireUnitInterval: false, "training data", 8 * Columns * sizeof(float), reserve: reserve)!;
+            var selected = kept.SelectRows(new[] { 5, 3, 299 });
+            Assert.Equal(before + 3, NativeFloats.LiveBlocks);
+            Assert.Equal(kept.Values.Slice(299 * Columns, Columns).ToArray(), selected.Values.Slice(2 * Columns, Columns).ToArray());
+
+            var tensor = moved.MoveToTensor();
+            moved.Dispose(); // the tensor owns the memory now
+            Assert.Equal(before + 3, NativeFloats.LiveBlocks);
+            using (var view = tensor.narrow(0, 10, 5))
+            {
+                tensor.Dispose(); // the view keeps the storage
+                Assert.Equal(before + 3, NativeFloats.LiveBlocks);
+                using var first = view[0];
+                Assert.Equal(rows[10], first.data<float>().ToArray());
+            }
+            Assert.Equal(before + 2, NativeFloats.LiveBlocks); // libtorch's deleter freed it
+            kept.Dispose();
+            selected.Dispose();
+            Assert.Equal(before, NativeFloats.LiveBlocks);
+        }
+
+        [Fact]
+        public void Fit_WithAValidationSplit_FreesEveryBlock()
+        {
+            var ml = new MLContext(1);
+            long before = NativeFloats.LiveBlocks;
+            var options = new AutoencoderEstimator.Options
+            {
+                LatentDimension = 2,
+                Architecture = new DenseArchitecture { HiddenSizes = new[] { 8 } },
+                MaximumNumberOfEpochs = 2,
+                ValidationFraction = 0.25f,
+                Seed = 1,
+            };
+
+            using (var model = ml.Transforms.Autoencoder(options).Fit(ShapedData.ToDataView(ml, ShapedData.Uniform(200, Columns, seed: 11), Columns)))
+                Assert.NotEmpty(model.TrainingHistory);
+
+            Assert.Equal(before, NativeFloats.LiveBlocks); // the read, both halves of the split and their tensors
+        }
+
+        [Fact]
+        public void FitAnomalyDetector_InMemory_FreesEveryBlock()
+        {
+            var ml = new MLContext(1);
+            long before = NativeFloats.LiveBlocks;
+            var options = new AutoencoderAnomalyTrainer.Options { EnsembleSize = 2 };
+            options.Autoencoder.MaximumNumberOfEpochs = 2;
+            options.Autoencoder.Seed = 3;
+
+            using (var detector = ml.AnomalyDetection.Trainers.Autoencoder(options).Fit(AnomalyData.ToDataView(ml, AnomalyData.Rows(300, 10, seed: 12))))
+                Assert.Equal(2, detector.EnsembleSize);
+
+            Assert.Equal(before, NativeFloats.LiveBlocks);
         }
     }
 }
