@@ -49,7 +49,7 @@ internal static class StepProfile
         var scalar = torch.ones(1);
 
         var parts = new List<(string Name, double Seconds, int Calls)>();
-        double Measure(Action step) => Median(Enumerable.Range(0, rounds).Select(_ => Time(step)));
+        double Measure(Action step) => AutoencoderBenchmark.Median(Enumerable.Range(0, rounds).Select(_ => AutoencoderBenchmark.Time(step)));
 
         void TrainSteps()
         {
@@ -70,20 +70,7 @@ internal static class StepProfile
         TrainSteps();
         double whole = Measure(TrainSteps);
         long faults = MinorFaults();
-        double wholeAgain = Time(() =>
-        {
-            for (int i = 0; i < Steps; i++)
-            {
-                using var scope = torch.NewDisposeScope();
-                var batch = data.index_select(0, index);
-                optimizer.zero_grad();
-                var loss = functional.mse_loss(decoder.call(encoder.call(batch)), batch);
-                loss.backward();
-                optimizer.step();
-                if ((i + 1) % 8 == 0)
-                    ArchitectureBenchmark.CollectScalars();
-            }
-        });
+        double wholeAgain = AutoencoderBenchmark.Time(TrainSteps);
         faults = MinorFaults() - faults;
         double backwardOnly;
         using (var scope = torch.NewDisposeScope())
@@ -175,20 +162,7 @@ internal static class StepProfile
         // Last, as it changes the process: glibc's trim and mmap thresholds raised (the library's opt-in TuneNativeAllocator).
         Microsoft.ML.Autoencoder.Platform.NativeAllocatorTuning.Apply(_ => { });
         long tunedFaults = MinorFaults();
-        double tuned = Measure(() =>
-        {
-            for (int i = 0; i < Steps; i++)
-            {
-                using var scope = torch.NewDisposeScope();
-                var batch = data.index_select(0, index);
-                optimizer.zero_grad();
-                var loss = functional.mse_loss(decoder.call(encoder.call(batch)), batch);
-                loss.backward();
-                optimizer.step();
-                if ((i + 1) % 8 == 0)
-                    ArchitectureBenchmark.CollectScalars();
-            }
-        });
+        double tuned = Measure(TrainSteps);
         tunedFaults = MinorFaults() - tunedFaults;
         Console.WriteLine($"The whole step with glibc's trim and mmap thresholds raised (TuneNativeAllocator): {tuned:F3} s/epoch, {tunedFaults / (double)(Steps * rounds):F0} minor page faults per step.");
         double products = parts.Take(2).Sum(p => p.Seconds);
@@ -216,18 +190,5 @@ internal static class StepProfile
     {
         var fields = System.IO.File.ReadAllText("/proc/self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture); // minflt
-    }
-
-    private static double Time(Action action)
-    {
-        var watch = Stopwatch.StartNew();
-        action();
-        return watch.Elapsed.TotalSeconds;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        return sorted[sorted.Length / 2];
     }
 }
