@@ -167,11 +167,8 @@ internal static class StepProfile
         Console.WriteLine($"The whole step with glibc's trim and mmap thresholds raised (TuneNativeAllocator): {tuned:F3} s/epoch, {tunedFaults / (double)(Steps * rounds):F0} minor page faults per step.");
         double products = parts.Take(2).Sum(p => p.Seconds);
         Console.WriteLine($"The products are {100 * products / whole:F0}% of the step; a step of nothing but them would take {products / whole:F2}x the step.");
-        foreach (var (W, b) in weights)
-        {
-            W.Dispose();
-            b.Dispose();
-        }
+        foreach (var tensor in weights.SelectMany(w => new[] { w.W, w.b }).Concat(new[] { x, h1, code, h3, z, y, g784, g64, g32, scalar }))
+            tensor.Dispose();
         return 0;
     }
 

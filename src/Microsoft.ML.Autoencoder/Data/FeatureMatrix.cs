@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Microsoft.ML.Autoencoder.Platform;
 using Microsoft.ML.Data;
 using TorchSharp;
@@ -37,14 +36,14 @@ namespace Microsoft.ML.Autoencoder.Data
         /// row index; so is a value outside [0, 1] when <paramref name="requireUnitInterval"/> is set.
         /// </summary>
         public static FeatureMatrix Read(IDataView data, string columnName, int columnCount, bool requireUnitInterval, string dataName)
-            => Read(data, columnName, columnCount, requireUnitInterval, dataName, ChunkBytes)!;
+            => Read(data, columnName, columnCount, requireUnitInterval, dataName, InitialBytes)!;
 
         /// <summary>
         /// As <see cref="Read(IDataView, string, int, bool, string)"/>, but gives up and returns <see langword="null"/> as soon as
         /// the rows read take more than <paramref name="maximumBytes"/> (what is read so far is freed).
         /// </summary>
         public static FeatureMatrix? ReadWithin(IDataView data, string columnName, int columnCount, bool requireUnitInterval, string dataName, long maximumBytes)
-            => Read(data, columnName, columnCount, requireUnitInterval, dataName, ChunkBytes, maximumBytes);
+            => Read(data, columnName, columnCount, requireUnitInterval, dataName, InitialBytes, maximumBytes);
 
         /// <summary>
         /// As <see cref="Read(IDataView, string, int, bool, string)"/>, with the first allocation's size given where the
@@ -89,7 +88,7 @@ namespace Microsoft.ML.Autoencoder.Data
         }
 
         /// <summary>The first allocation when the row count is unknown and the memory grows by copying.</summary>
-        private const int ChunkBytes = 48 << 20;
+        private const int InitialBytes = 48 << 20;
 
         /// <summary>
         /// A <c>[rows, columns]</c> tensor over this matrix's memory (no copy), which owns it from now on: the matrix is

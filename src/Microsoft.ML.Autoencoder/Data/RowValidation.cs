@@ -74,7 +74,7 @@ namespace Microsoft.ML.Autoencoder.Data
             return sum == 0;
         }
 
-        /// <summary>Whether every value is finite and within [<paramref name="low"/>, <paramref name="high"/>] (NaN fails either comparison's sum).</summary>
+        /// <summary>Whether every value is finite and within [<paramref name="low"/>, <paramref name="high"/>].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static bool FiniteWithin(ReadOnlySpan<float> values, float low, float high)
         {

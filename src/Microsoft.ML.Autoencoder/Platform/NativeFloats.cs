@@ -42,9 +42,6 @@ namespace Microsoft.ML.Autoencoder.Platform
         /// <summary>Blocks allocated and not yet freed, in this process (whoever owns them now: this class or a tensor).</summary>
         internal static long LiveBlocks => Interlocked.Read(ref s_liveBlocks);
 
-        /// <summary>Whether the floats live in a reservation that grows without copying.</summary>
-        public bool IsReserved => _block != null && Header[1] == MappedKind;
-
         /// <summary>
         /// Memory for at most <paramref name="maximumFloats"/> floats; when it cannot reserve them all (or
         /// <paramref name="reserve"/> is false), it starts with room for <paramref name="initialFloats"/> and grows.
@@ -66,8 +63,7 @@ namespace Microsoft.ML.Autoencoder.Platform
                 }
             }
             long capacity = Math.Min(Math.Max(1, initialFloats), maximumFloats);
-            var allocated = new NativeFloats(AllocateBlock(capacity), capacity);
-            return allocated;
+            return new NativeFloats(AllocateBlock(capacity), capacity);
         }
 
         /// <summary>
@@ -186,8 +182,7 @@ namespace Microsoft.ML.Autoencoder.Platform
             Interlocked.Increment(ref s_liveBlocks);
             ((long*)block)[0] = 0;
             ((long*)block)[1] = AllocatedKind;
-            if (floats * sizeof(float) >= 2 * HugePages.PageBytes)
-                HugePages.Advise((IntPtr)(block + HeaderBytes), floats * sizeof(float));
+            HugePages.Advise((IntPtr)(block + HeaderBytes), floats * sizeof(float)); // nothing below two huge pages
             return block;
         }
 
